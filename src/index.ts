@@ -1,0 +1,7 @@
+/**
+ * `rxmcp`: the browser-safe core. Nothing reachable from here imports a Node built-in.
+ *
+ * @packageDocumentation
+ */
+export * from './errors.js';
+export * from '../operators/index.js';
