@@ -12,7 +12,12 @@ const browserSafe = [
   'src/client/**/*.ts',
 ];
 // Paths where time must come from rxjs schedulers (design.md, rule 3).
-const virtualTime = ['operators/**/*.ts', 'src/sse/**/*.ts', 'src/transports/**/*.ts', 'src/client/**/*.ts'];
+const virtualTime = [
+  'operators/**/*.ts',
+  'src/sse/**/*.ts',
+  'src/transports/**/*.ts',
+  'src/client/**/*.ts',
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'node_modules/', 'artifacts/', '**/node_modules/'] },
@@ -21,7 +26,10 @@ export default tseslint.config(
   {
     languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -30,7 +38,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*'], message: 'Browser-safe code must not import Node built-ins; put it under rxmcp/node.' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*'],
+              message: 'Browser-safe code must not import Node built-ins; put it under rxmcp/node.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -39,23 +54,56 @@ export default tseslint.config(
     rules: {
       'no-restricted-globals': [
         'error',
-        { name: 'setTimeout', message: 'Use rxjs timer() with an injectable scheduler (design.md rule 3).' },
-        { name: 'setInterval', message: 'Use rxjs interval()/timer() with an injectable scheduler (design.md rule 3).' },
+        {
+          name: 'setTimeout',
+          message: 'Use rxjs timer() with an injectable scheduler (design.md rule 3).',
+        },
+        {
+          name: 'setInterval',
+          message: 'Use rxjs interval()/timer() with an injectable scheduler (design.md rule 3).',
+        },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Use scheduler.now() (design.md rule 3).' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Use scheduler.now() (design.md rule 3).',
+        },
       ],
     },
   },
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['**/*.mjs', 'scripts/**', 'bench/**', 'examples/**'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', performance: 'readonly', AbortController: 'readonly', global: 'readonly', gc: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        performance: 'readonly',
+        AbortController: 'readonly',
+        global: 'readonly',
+        gc: 'readonly',
+      },
+    },
   },
   prettier,
 );

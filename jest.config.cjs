@@ -15,4 +15,5 @@ module.exports = {
     './operators/': { lines: 95 },
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/scripts/summary-reporter.cjs'],
 };

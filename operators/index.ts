@@ -11,3 +11,4 @@ export * from './boundedBuffer.js';
 export * from './valve.js';
 export * from './fromReadable.js';
 export * from './fromReadableStream.js';
+export * from './fromAsyncIterable.js';

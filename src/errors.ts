@@ -76,13 +76,13 @@ export class RxMcpError extends Error {
   /** Whether trying again may succeed. */
   readonly retryable: boolean;
   /** A server's hint of how long to wait before retrying, in milliseconds. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
   /** HTTP status code, for `kind: 'http'`. */
-  readonly status?: number;
+  declare readonly status?: number;
   /** JSON-RPC error code, for `kind: 'rpc'`. */
-  readonly code?: number;
+  declare readonly code?: number;
   /** Structured detail. */
-  readonly data?: unknown;
+  declare readonly data?: unknown;
 
   constructor(kind: RxMcpErrorKind, message: string, options: RxMcpErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -98,7 +98,7 @@ export class RxMcpError extends Error {
   static is(value: unknown): value is RxMcpError {
     return (
       value instanceof RxMcpError ||
-      (value instanceof Error &&
+      (isErrorLike(value) &&
         typeof (value as { kind?: unknown }).kind === 'string' &&
         typeof (value as { retryable?: unknown }).retryable === 'boolean')
     );
@@ -117,7 +117,9 @@ export class RxMcpError extends Error {
    */
   static from(error: unknown): RxMcpError {
     if (error instanceof RxMcpError) return error;
-    if (error instanceof Error) {
+    // Structural, not `instanceof Error`: errors from another realm (an iframe, a worker,
+    // Node's fetch as seen from a test sandbox) fail `instanceof` but are errors all the same.
+    if (isErrorLike(error)) {
       const { kind, retryable, retryAfterMs } = error as {
         kind?: unknown;
         retryable?: unknown;
@@ -141,7 +143,7 @@ export class RxMcpError extends Error {
           cause: error,
         });
       }
-      if (error instanceof TypeError && isFetchFailure(error)) {
+      if (error.name === 'TypeError' && isFetchFailure(error)) {
         return new RxMcpError(
           'network',
           `The request could not reach the server (${describeCause(error)}). ` +
@@ -170,19 +172,29 @@ const kinds: ReadonlySet<string> = new Set<RxMcpErrorKind>([
   'unknown',
 ]);
 
+function isErrorLike(value: unknown): value is Error {
+  return (
+    value instanceof Error ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { name?: unknown }).name === 'string' &&
+      typeof (value as { message?: unknown }).message === 'string')
+  );
+}
+
 function asKind(kind: string): RxMcpErrorKind {
   return kinds.has(kind) ? (kind as RxMcpErrorKind) : 'unknown';
 }
 
 // undici says "fetch failed", browsers "Failed to fetch" / "NetworkError when attempting to
 // fetch resource" / "Load failed", cross-fetch (node-fetch) "request to ... failed".
-function isFetchFailure(error: TypeError): boolean {
+function isFetchFailure(error: Error): boolean {
   return /fetch|network|load failed|request to .* failed|terminated|socket/i.test(error.message);
 }
 
 function describeCause(error: Error): string {
   const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
+  if (isErrorLike(cause)) {
     const code = (cause as { code?: unknown }).code;
     return typeof code === 'string' ? `${code}: ${cause.message}` : cause.message;
   }
@@ -191,7 +203,7 @@ function describeCause(error: Error): string {
 
 function safeString(value: unknown): string {
   try {
-    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   } catch {
     return String(value);
   }

@@ -5,3 +5,6 @@
  */
 export * from './errors.js';
 export * from '../operators/index.js';
+export * from './sse/index.js';
+export * from './jsonrpc/index.js';
+export type * from './transports/transport.js';
