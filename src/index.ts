@@ -8,3 +8,5 @@ export * from '../operators/index.js';
 export * from './sse/index.js';
 export * from './jsonrpc/index.js';
 export type * from './transports/transport.js';
+export * from './client/index.js';
+export * from './transports/memory.js';
