@@ -10,3 +10,4 @@ export * from './jsonrpc/index.js';
 export type * from './transports/transport.js';
 export * from './client/index.js';
 export * from './transports/memory.js';
+export * from './transports/http/index.js';

@@ -1,0 +1,66 @@
+import type { SchedulerLike } from 'rxjs';
+import type { RetryWithJitterConfig } from '../../../operators/retryWithJitter.js';
+import type { JsonRpcNotification, JsonRpcRequest } from '../../jsonrpc/types.js';
+import type { FetchLike, SseHeaders } from '../../sse/types.js';
+
+/**
+ * What one connection of the Streamable HTTP transport knows about its MCP session. It lives
+ * as long as one subscription to `messages$`; a new subscription starts a new one.
+ */
+export interface HttpSession {
+  /** The `Mcp-Session-Id` the server assigned, sent on every later request. */
+  sessionId: string | undefined;
+  /** The negotiated protocol version, sent as `MCP-Protocol-Version` once known. */
+  protocolVersion: string | undefined;
+  /** The `initialize` request the client sent, replayed when the session expires. */
+  initialize: JsonRpcRequest | undefined;
+  /** The `notifications/initialized` the client sent, replayed after `initialize`. */
+  initialized: JsonRpcNotification | undefined;
+}
+
+/** Everything the pieces of one connection share: where, how, and the session. */
+export interface HttpContext {
+  readonly url: string;
+  /** Already restricted to same-origin redirects. */
+  readonly fetch: FetchLike;
+  readonly headers: SseHeaders | undefined;
+  readonly init: Omit<RequestInit, 'method' | 'headers' | 'body' | 'signal' | 'redirect'>;
+  readonly session: HttpSession;
+  /** Aborted when the connection ends: every request and body of the connection stops. */
+  readonly signal: AbortSignal;
+  readonly retry: Omit<RetryWithJitterConfig, 'scheduler'>;
+  readonly idleTimeoutMs: number;
+  readonly maxBufferSize: number;
+  readonly dedupeCapacity: number;
+  readonly scheduler: SchedulerLike;
+  /** The statuses that mean "this session is gone" on a request that carried one. */
+  readonly sessionExpiredStatuses: ReadonlySet<number>;
+}
+
+/**
+ * The headers of one request of the session: the caller's (a header function is called again
+ * for every request, so a refreshed token is picked up), then `Accept`, `Mcp-Session-Id` and
+ * `MCP-Protocol-Version`, which the transport owns (none of these two with `withSession`
+ * false: a new session starts without them). Returned as a plain object, which every
+ * fetch implementation reads.
+ */
+export async function sessionHeaders(
+  context: HttpContext,
+  accept: string,
+  withSession = true,
+): Promise<Record<string, string>> {
+  const given = typeof context.headers === 'function' ? await context.headers() : context.headers;
+  const headers = new Headers(given);
+  headers.set('accept', accept);
+  const { sessionId, protocolVersion } = withSession ? context.session : noSession;
+  // [spec 2025-11-25 transports] If an MCP-Session-Id is returned by the server during
+  // initialization, clients using the Streamable HTTP transport MUST include it in the
+  // MCP-Session-Id header on all of their subsequent HTTP requests.
+  if (sessionId !== undefined) headers.set('mcp-session-id', sessionId);
+  // [spec 2025-11-25 transports] If using HTTP, the client MUST include the
+  // MCP-Protocol-Version: <protocol-version> HTTP header on all subsequent requests.
+  if (protocolVersion !== undefined) headers.set('mcp-protocol-version', protocolVersion);
+  return Object.fromEntries(headers);
+}
+
+const noSession = { sessionId: undefined, protocolVersion: undefined } as const;
