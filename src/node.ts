@@ -5,3 +5,5 @@
  * @packageDocumentation
  */
 export * from './index.js';
+export * from './transports/stdio/index.js';
+export * from './server/index.js';

@@ -1,8 +1,10 @@
 /**
  * `rxmcp/sdk`: adapters between rxmcp transports and the official
- * `@modelcontextprotocol/sdk` Transport interface. The adapters arrive with the client issue;
- * this entry exists now so the package's export map is complete and resolvable.
+ * `@modelcontextprotocol/sdk` Transport interface, in both directions. The SDK is an optional
+ * peer dependency: only its types are imported here.
  *
  * @packageDocumentation
  */
-export {};
+export { toSdkTransport } from './toSdkTransport.js';
+export { fromSdkTransport } from './fromSdkTransport.js';
+export type { SdkBackedTransport } from './fromSdkTransport.js';

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { JsonRpcMessage } from '../jsonrpc/types.js';
+import type { JsonRpcId, JsonRpcMessage } from '../jsonrpc/types.js';
 import type { ConnectionState } from '../sse/state.js';
 
 /**
@@ -12,13 +12,13 @@ import type { ConnectionState } from '../sse/state.js';
  * (spawns the child, opens the stream); further subscribers share the same connection; when
  * the last subscriber unsubscribes, the transport is torn down at once (the child's process
  * tree is killed, requests are aborted, sockets released). `close()` is the graceful way to
- * end it. A later subscription opens a new connection, so a transport can be restarted with
- * ordinary rxjs operators.
+ * end it. Whether a later subscription opens a new connection depends on the transport (see
+ * `state$`).
  *
  * ```text
  * messages$   --m--m----m---|        completes when the peer ends cleanly or close() is done
  *             --m--m--#              errors (RxMcpError) when the transport fails for good
- * state$      idle--connecting--open----reconnecting--open----closed--
+ * state$      idle--connecting--open----reconnecting--open----closed
  * send(m)     ----|                  completes once m is handed over (written, drained, accepted)
  * close()     ------------|          completes once everything is released
  * ```
@@ -37,9 +37,12 @@ export interface Transport<In = JsonRpcMessage, Out = JsonRpcMessage> {
 
   /**
    * Where the connection stands, as values (`idle` before the first subscription). Replays
-   * the current state to each new subscriber, never errors and never completes: subscribing
-   * `messages$` again after `closed` opens a new connection (for stdio, a new child process),
-   * which is what lets `retry`/`repeat`/`retryWithJitter` on `messages$` restart a transport.
+   * the current state to each new subscriber and never errors. What happens after `closed`
+   * depends on the kind of transport, and each one documents which it is:
+   * - **reusable** (the HTTP client transports): `state$` does not complete; subscribing
+   *   `messages$` again opens a new connection, so `retry`/`repeat` on it reconnect;
+   * - **single-use** (a stdio child, a server session, an in-memory pair): `state$` emits
+   *   `closed` and completes; `messages$` and `send` then fail with kind `'closed'`.
    */
   readonly state$: Observable<ConnectionState>;
 
@@ -48,11 +51,12 @@ export interface Transport<In = JsonRpcMessage, Out = JsonRpcMessage> {
    * It completes once the message has been handed to the underlying channel — written and
    * drained for a pipe, accepted by the server for HTTP — so that `concatMap(send)` moves at
    * the pace the peer reads (backpressure). Messages are delivered in the order their sends
-   * were subscribed. It errors with `RxMcpError` kind `'closed'` when the transport is not
-   * open (subscribe to `messages$` first) or dies mid-write. Unsubscribing before completion
-   * does not unsend what was already written.
+   * were subscribed. A send made while the transport is still `connecting` waits until it is
+   * `open`. It errors with `RxMcpError` kind `'closed'` when the transport is not open
+   * (subscribe to `messages$` first), closes before opening, or dies mid-write. Unsubscribing
+   * before completion does not unsend what was already written.
    */
-  send(message: Out): Observable<void>;
+  send(message: Out, options?: SendOptions): Observable<void>;
 
   /**
    * Ends the connection gracefully (for stdio: end stdin, wait, SIGTERM, wait, SIGKILL), then
@@ -60,4 +64,15 @@ export interface Transport<In = JsonRpcMessage, Out = JsonRpcMessage> {
    * Idempotent: closing a closed transport completes at once.
    */
   close(): Observable<void>;
+}
+
+/** Options of {@link Transport.send}. Transports that cannot use an option ignore it. */
+export interface SendOptions {
+  /**
+   * The id of the incoming request this message belongs to (a progress notification, or a
+   * sampling/elicitation request made while handling it). A server transport uses it to send
+   * the message on that request's response stream instead of the standalone stream.
+   * @default undefined (no related request)
+   */
+  readonly relatedRequestId?: JsonRpcId;
 }

@@ -1,0 +1,22 @@
+import type { Subject } from 'rxjs';
+import type { JsonRpcMessage } from '../jsonrpc/types.js';
+import type { StoredEvent } from './EventStore.js';
+
+/**
+ * One SSE stream of a session in the spec's sense: it outlives its HTTP connections (a
+ * client may lose one and resume on another) and ends when its work is done (the response
+ * of its request is sent) or when the session ends.
+ */
+export interface LogicalStream {
+  readonly id: string;
+  /** Live events; completes when the stream is done. */
+  readonly events: Subject<StoredEvent>;
+  /** The last seq written on any connection of this stream: where a fresh GET goes on. */
+  delivered: number;
+  /** Ends the attached connection, if any, without ending the stream. */
+  detach?: (withRetry?: boolean) => void;
+  /** For a JSON answer: writes the response. */
+  answer?: (message: JsonRpcMessage) => void;
+  /** For a JSON answer: the session ended first. */
+  abandon?: () => void;
+}
