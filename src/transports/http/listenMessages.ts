@@ -17,7 +17,8 @@ import { sseMessages } from './sseMessages.js';
  * read through {@link eventStream}: it reconnects with backoff, honours `retry:` and
  * `Retry-After`, resumes with `Last-Event-ID` and drops replays.
  *
- * - 405: the server offers no such stream; completes quietly.
+ * - 405: the server offers no such stream; completes quietly. So do 404 and 400 when no
+ *   session id was sent (a stateless server with a POST route only answers that way).
  * - 404 on a request of a session: the session is gone. `reinitialize(sessionId)` is run and
  *   the stream opens again in the new session; a second 404 before the stream was open again
  *   fails it (never a loop).
@@ -83,6 +84,11 @@ export function listenMessages(
               // Method Not Allowed, indicating that the server does not offer an SSE stream.
               if (failure.status === 405) return EMPTY;
               const { status } = failure;
+              // [spec 2025-11-25 transports] The client MAY issue an HTTP GET to the MCP
+              // endpoint. The stream is optional, so a stateless server (no session, POST
+              // route only) that answers it 404 or 400 instead of 405 is refusing the stream,
+              // not failing the connection: without a session there is nothing to expire.
+              if (sentSessionId === undefined && (status === 404 || status === 400)) return EMPTY;
               if (
                 status !== undefined &&
                 context.sessionExpiredStatuses.has(status) &&

@@ -177,6 +177,27 @@ describe('streamableHttpTransport edge cases', () => {
     ).toBe(false);
   });
 
+  it.each([404, 400])(
+    'keeps working when a stateless server answers the optional GET with %i',
+    async (status) => {
+      // A stateless server (no Mcp-Session-Id) with only a POST route: the conformance
+      // suite's tools_call server answers the GET with 404, its initialize server with 400.
+      const server = await serve((request, res) => {
+        if (request.body?.method === 'initialize') json(res, initializeResult(request.body.id));
+        else if (request.method === 'GET') res.writeHead(status).end();
+        else if (request.body?.method === 'notifications/initialized') res.writeHead(202).end();
+        else if (request.body?.id !== undefined)
+          json(res, { jsonrpc: '2.0', id: request.body.id, result: { ok: true } });
+        else res.writeHead(202).end();
+      });
+      const { client } = open(server.url);
+      await client.initialize();
+      await server.until((requests) => requests.some((request) => request.method === 'GET'));
+      await expect(client.request('tools/list')).resolves.toMatchObject({ result: { ok: true } });
+      expect(client.ended()).toBeUndefined();
+    },
+  );
+
   it('fails a request answered with an unexpected content type, and only that request', async () => {
     const server = await serve((request, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
