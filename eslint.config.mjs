@@ -105,5 +105,11 @@ export default tseslint.config(
       },
     },
   },
+  {
+    files: ['examples/page/**/*.js'],
+    languageOptions: {
+      globals: { document: 'readonly', location: 'readonly', window: 'readonly' },
+    },
+  },
   prettier,
 );

@@ -2,9 +2,12 @@
 // dist/cjs, each with its own .d.ts. A package.json with the right "type" is written into
 // each output folder so Node and TypeScript read every file in the format it was built as
 // (this is what keeps `require` consumers from getting ESM-flavoured types).
+// Then a single-file browser bundle of `rxmcp` (rxjs included) goes to dist/browser, for
+// pages that load it with a plain <script type="module"> (the proxy's demo page does).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
@@ -19,3 +22,18 @@ for (const [config, type] of [
   mkdirSync(out, { recursive: true });
   writeFileSync(`${out}/package.json`, JSON.stringify({ type }) + '\n');
 }
+
+await build({
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/browser/rxmcp.js',
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  // Browsers have a global fetch, so the on-demand cross-fetch fallback is never loaded there;
+  // leaving it external keeps its XMLHttpRequest polyfill out of the bundle.
+  external: ['cross-fetch'],
+  logLevel: 'warning',
+});
