@@ -54,13 +54,15 @@ async function sdkContender() {
     call: () => client.callTool(args),
     parallel: async (n) => {
       let next = 0;
+      const results = [];
       const worker = async () => {
         while (next < n) {
           next++;
-          await client.callTool(args);
+          results.push(await client.callTool(args));
         }
       };
       await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+      return results;
     },
     close: () => client.close(),
   };
@@ -68,9 +70,18 @@ async function sdkContender() {
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
+// Both contenders must get the right answer, or the figures mean nothing.
+function checkEcho(name, result) {
+  const text = result?.content?.[0]?.text;
+  if (text !== args.arguments.text)
+    throw new Error(`${name}: echo answered ${JSON.stringify(result)}`);
+}
+
 async function measure(name, make) {
+  // Start each contender from a collected heap (run with --expose-gc, as bench/run.mjs does).
+  globalThis.gc?.();
   const contender = await make();
-  for (let i = 0; i < WARMUP; i++) await contender.call();
+  for (let i = 0; i < WARMUP; i++) checkEcho(name, await contender.call());
   const latencies = [];
   for (let i = 0; i < SEQUENTIAL; i++) {
     const start = performance.now();
@@ -79,8 +90,11 @@ async function measure(name, make) {
   }
   latencies.sort((a, b) => a - b);
   const start = performance.now();
-  await contender.parallel(PARALLEL);
+  const results = await contender.parallel(PARALLEL);
   const seconds = (performance.now() - start) / 1000;
+  if (results.length !== PARALLEL)
+    throw new Error(`${name}: ${results.length} of ${PARALLEL} calls`);
+  checkEcho(name, results[results.length - 1]);
   await contender.close();
   return {
     name,
