@@ -1,0 +1,356 @@
+// The Streamable HTTP server: memory per session and tools/call throughput, for rxmcp's
+// createStreamableHttpServer and the official SDK's StreamableHTTPServerTransport, in the
+// same run. Each contender's server runs in its own child process (bench/fixtures/
+// http-server.mjs, forked with --expose-gc); this process is the load generator (node:http
+// with keep-alive agents).
+//
+// Memory: the child's VmRSS (from /proc) after a full GC, before any session (baseline), then
+// with 1,000 and 10,000 sessions each holding an open GET stream (initialize, then
+// notifications/initialized, then GET). Reported per session above the baseline, and the V8
+// heap per session beside it (RSS keeps pages the allocator does not give back).
+// Throughput: tools/call `echo` over one session, IN_FLIGHT requests at once on keep-alive
+// sockets, SSE responses (the default of both), for DURATION_MS after a warm-up, in a fresh
+// child each time; ROUNDS rounds, the median reported.
+//
+// Contenders (see the fixture): `node:http` (the floor: no MCP, a Map of sessions and the
+// open responses, what any server on node:http pays), `rxmcp` (the transport with a
+// hand-written responder: its own cost), `rxmcp+sdk` (one SDK McpServer per session on it, via
+// toSdkTransport) and `sdk` (one StreamableHTTPServerTransport + McpServer per session, the
+// SDK's documented stateful pattern). `rxmcp+sdk` against `sdk` is the like-for-like
+// comparison.
+//
+// Environment: BENCH_SERVER_SESSIONS (default "1000,10000"), BENCH_SERVER_DURATION_MS (3000),
+// BENCH_SERVER_IN_FLIGHT (32), BENCH_SERVER_ROUNDS (3), BENCH_SERVER_CONTENDERS (default
+// "node:http,rxmcp,rxmcp+sdk,sdk"). About 2.5 minutes in all with the defaults.
+import { Buffer } from 'node:buffer';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixture = join(here, 'fixtures', 'http-server.mjs');
+const CONTENDERS = (process.env.BENCH_SERVER_CONTENDERS ?? 'node:http,rxmcp,rxmcp+sdk,sdk').split(
+  ',',
+);
+const DURATION_MS = Number(process.env.BENCH_SERVER_DURATION_MS ?? 3000);
+const WARMUP_MS = 1000;
+const ROUNDS = Number(process.env.BENCH_SERVER_ROUNDS ?? 3);
+const IN_FLIGHT = Number(process.env.BENCH_SERVER_IN_FLIGHT ?? 32);
+/** Sessions being opened at once. */
+const OPENING = 64;
+/** File descriptors this process keeps for itself beyond one socket per session. */
+const FD_RESERVE = 256;
+const PROTOCOL_VERSION = '2025-11-25';
+const ECHO = { name: 'echo', arguments: { text: 'x'.repeat(64) } };
+
+const steps = sessionSteps();
+
+/** The session counts to measure, capped by this process's open-file limit (one GET each). */
+function sessionSteps() {
+  const wanted = (process.env.BENCH_SERVER_SESSIONS ?? '1000,10000')
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
+  const limit = openFileLimit();
+  const cap = limit - OPENING - FD_RESERVE;
+  const capped = wanted.map((n) => Math.min(n, cap));
+  if (capped.some((n, i) => n !== wanted[i])) {
+    console.log(
+      `note: the open-file limit is ${limit} (ulimit -n), so at most ${cap} sessions are opened ` +
+        `instead of ${wanted[wanted.length - 1]}. Raise it (ulimit -n 20000) for the full run.\n`,
+    );
+  }
+  return [...new Set(capped.filter((n) => n > 0))];
+}
+
+function openFileLimit() {
+  try {
+    const line = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return line[1] === 'unlimited' ? Infinity : Number(line[1]);
+  } catch {
+    return 1024;
+  }
+}
+
+/** Forks one contender's server; resolves with its url, measure() and stop(). */
+async function startServer(contender) {
+  const child = fork(fixture, [contender], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let stopping = false;
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`bench/server: the ${contender} server died (${signal ?? code})`);
+  });
+  const [listening] = await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`the ${contender} server exited with ${code} before listening`);
+    }),
+  ]);
+  return {
+    url: listening.url,
+    measure: async () => {
+      child.send({ type: 'measure' });
+      const [measured] = await once(child, 'message');
+      return measured;
+    },
+    stop: async () => {
+      stopping = true;
+      child.kill();
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+/**
+ * Keep-alive sockets for POSTs. Both servers close a socket after 5 s idle (node:http's
+ * keepAliveTimeout); the agent drops idle ones after 2 s, so that a request is never written
+ * on a socket the server is closing (an ECONNRESET that would be the bench's fault).
+ */
+function keepAliveAgent(maxSockets) {
+  return new Agent({ keepAlive: true, maxSockets, timeout: 2000 });
+}
+
+/** One HTTP exchange; resolves with status, headers and the whole body. */
+function exchange(url, { method, headers, body, agent }) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const postHeaders = (session) => ({
+  'Content-Type': 'application/json',
+  Accept: 'application/json, text/event-stream',
+  ...(session && { 'Mcp-Session-Id': session.id, 'Mcp-Protocol-Version': session.version }),
+});
+
+/** The JSON-RPC message with an `id` in a POST answer (SSE or JSON). */
+function answerOf(body) {
+  const payloads = body.trimStart().startsWith('{')
+    ? [body]
+    : body
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trim());
+  for (const payload of payloads) {
+    if (!payload) continue;
+    const message = JSON.parse(payload);
+    if ('id' in message) return message;
+  }
+  throw new Error(`no JSON-RPC answer in: ${body.slice(0, 200)}`);
+}
+
+/** initialize + notifications/initialized: a ready session `{ id, version }`. */
+async function openSession(url, agent) {
+  const init = await exchange(url, {
+    method: 'POST',
+    agent,
+    headers: postHeaders(),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: PROTOCOL_VERSION,
+        capabilities: {},
+        clientInfo: { name: 'bench-server', version: '1.0.0' },
+      },
+    }),
+  });
+  const id = init.headers['mcp-session-id'];
+  if (init.status !== 200 || !id) throw new Error(`initialize: ${init.status} ${init.body}`);
+  const session = { id, version: answerOf(init.body).result.protocolVersion };
+  const initialized = await exchange(url, {
+    method: 'POST',
+    agent,
+    headers: postHeaders(session),
+    body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+  });
+  if (initialized.status !== 202) throw new Error(`initialized: ${initialized.status}`);
+  return session;
+}
+
+/** Opens the session's GET stream; resolves once its head arrived, with the request. */
+function openGetStream(url, session, agent) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'GET',
+        agent,
+        headers: {
+          Accept: 'text/event-stream',
+          'Mcp-Session-Id': session.id,
+          'Mcp-Protocol-Version': session.version,
+        },
+      },
+      (res) => {
+        if (res.statusCode !== 200) {
+          reject(new Error(`GET: ${res.statusCode}`));
+          res.resume();
+          return;
+        }
+        res.on('data', () => {}); // keep-alive comments and priming: read and drop
+        res.on('error', () => {});
+        resolve(req);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** RSS and heap per session, at each step of `steps`, above the baseline. */
+async function measureMemory(contender) {
+  const server = await startServer(contender);
+  const postAgent = keepAliveAgent(OPENING);
+  const getAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  const streams = [];
+  try {
+    const baseline = await server.measure();
+    const points = [];
+    for (const target of steps) {
+      const started = performance.now();
+      let next = streams.length;
+      const worker = async () => {
+        while (next < target) {
+          next++;
+          const session = await openSession(server.url, postAgent);
+          streams.push(await openGetStream(server.url, session, getAgent));
+        }
+      };
+      await Promise.all(Array.from({ length: OPENING }, worker));
+      const measured = await server.measure();
+      points.push({
+        sessions: target,
+        rssBytes: measured.rssBytes,
+        rssPerSession: (measured.rssBytes - baseline.rssBytes) / target,
+        heapPerSession: (measured.heapUsedBytes - baseline.heapUsedBytes) / target,
+        openSeconds: (performance.now() - started) / 1000,
+      });
+    }
+    return { baseline, points };
+  } finally {
+    for (const stream of streams) stream.destroy();
+    postAgent.destroy();
+    getAgent.destroy();
+    await server.stop();
+  }
+}
+
+/** tools/call requests per second over one session, IN_FLIGHT at once. */
+async function measureThroughput(contender) {
+  const server = await startServer(contender);
+  const agent = keepAliveAgent(IN_FLIGHT);
+  try {
+    const session = await openSession(server.url, agent);
+    let id = 1;
+    const call = async () => {
+      const answer = await exchange(server.url, {
+        method: 'POST',
+        agent,
+        headers: postHeaders(session),
+        body: JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: ECHO }),
+      });
+      if (answer.status !== 200 || !answerOf(answer.body).result) {
+        throw new Error(`tools/call: ${answer.status} ${answer.body.slice(0, 200)}`);
+      }
+    };
+    const runFor = async (ms) => {
+      const deadline = performance.now() + ms;
+      let done = 0;
+      const worker = async () => {
+        while (performance.now() < deadline) {
+          await call();
+          done++;
+        }
+      };
+      const started = performance.now();
+      await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+      return done / ((performance.now() - started) / 1000);
+    };
+    await runFor(WARMUP_MS);
+    return await runFor(DURATION_MS);
+  } finally {
+    agent.destroy();
+    await server.stop();
+  }
+}
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const ratio = (value, peer) => (peer ? `${(value / peer).toFixed(2)}x` : 'n/a');
+
+const results = [];
+for (const contender of CONTENDERS) {
+  const memory = await measureMemory(contender);
+  results.push({ contender, memory, rates: [] });
+  const last = memory.points[memory.points.length - 1];
+  console.log(
+    `${contender}: ${last.sessions} sessions opened in ${last.openSeconds.toFixed(1)} s, ` +
+      `${kb(last.rssPerSession)} RSS per session`,
+  );
+}
+// Rounds go round-robin over the contenders, so that a noisy moment on the machine does not
+// land on one contender only; the table shows the median and the range.
+for (let round = 0; round < ROUNDS; round++) {
+  for (const result of results) result.rates.push(await measureThroughput(result.contender));
+}
+for (const result of results) {
+  result.rates.sort((a, b) => a - b);
+  result.rps = result.rates[Math.floor(result.rates.length / 2)];
+  console.log(`${result.contender}: tools/call/s ${result.rates.map(Math.round).join(', ')}`);
+}
+
+const sdk = results.find((result) => result.contender === 'sdk');
+const sdkPoint = (index) => sdk?.memory.points[index];
+const header = [
+  'contender',
+  'baseline RSS',
+  ...steps.flatMap((n) => [
+    `RSS/session @${n.toLocaleString('en-US')}`,
+    `heap/session @${n.toLocaleString('en-US')}`,
+    'RSS/session vs sdk',
+  ]),
+  `tools/call req/s (${IN_FLIGHT} in flight), median (range)`,
+  'req/s vs sdk',
+];
+console.log(`\n| ${header.join(' | ')} |`);
+console.log(`|${header.map(() => '---').join('|')}|`);
+for (const { contender, memory, rps, rates } of results) {
+  const cells = [
+    contender,
+    mb(memory.baseline.rssBytes),
+    ...memory.points.flatMap((point, index) => [
+      kb(point.rssPerSession),
+      kb(point.heapPerSession),
+      ratio(point.rssPerSession, sdkPoint(index)?.rssPerSession),
+    ]),
+    `${Math.round(rps).toLocaleString('en-US')} (${Math.round(rates[0])}–${Math.round(rates[rates.length - 1])})`,
+    ratio(rps, sdk?.rps),
+  ];
+  console.log(`| ${cells.join(' | ')} |`);
+}
+console.log(
+  `\nRSS/session: (VmRSS after GC with N sessions, each with an open GET stream, − baseline) / N; ` +
+    `target for rxmcp: under 20 KB. Lower is better for memory, higher for req/s. The @10,000 ` +
+    `figures are the steady ones (fixed costs such as JIT code weigh on the @1,000 ones).`,
+);
