@@ -1,7 +1,7 @@
 import { EMPTY, catchError, defer, ignoreElements } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { discardBody } from './discardBody.js';
-import { sessionHeaders } from './httpContext.js';
+import { requestSignal, sessionHeaders } from './httpContext.js';
 import type { HttpContext } from './httpContext.js';
 
 /**
@@ -23,7 +23,7 @@ export function deleteSession(context: HttpContext): Observable<void> {
       ...context.init,
       method: 'DELETE',
       headers,
-      signal: context.signal,
+      signal: requestSignal(context),
     });
     discardBody(response);
   }).pipe(

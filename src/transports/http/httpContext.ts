@@ -64,3 +64,18 @@ export async function sessionHeaders(
 }
 
 const noSession = { sessionId: undefined, protocolVersion: undefined } as const;
+
+/**
+ * The signal for one request of the connection: aborted when the connection's is.
+ *
+ * Handing every request the connection's own long-lived signal would make `fetch` (undici in
+ * Node) add an abort listener to it per request and drop it only when the request is
+ * garbage-collected; with many requests in flight that piles up into
+ * MaxListenersExceededWarning floods. `AbortSignal.any` gives each request a dependent signal
+ * the connection's holds only weakly, so the listeners belong to the request and go with it.
+ * Where `AbortSignal.any` is missing (older browsers), the connection's signal is used as is.
+ */
+export function requestSignal(context: Pick<HttpContext, 'signal'>): AbortSignal {
+  const { any } = AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal };
+  return typeof any === 'function' ? any.call(AbortSignal, [context.signal]) : context.signal;
+}

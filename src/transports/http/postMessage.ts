@@ -5,7 +5,7 @@ import { encode } from '../../jsonrpc/encode.js';
 import type { JsonRpcMessage } from '../../jsonrpc/types.js';
 import type { SseResponse } from '../../sse/types.js';
 import { discardBody } from './discardBody.js';
-import { sessionHeaders } from './httpContext.js';
+import { requestSignal, sessionHeaders } from './httpContext.js';
 import type { HttpContext } from './httpContext.js';
 import { postRejectedError, sessionExpiredError } from './httpTransportErrors.js';
 
@@ -44,7 +44,7 @@ export function postMessage(
       method: 'POST',
       headers,
       body: encode(message),
-      signal: context.signal,
+      signal: requestSignal(context),
     });
     const { status } = response;
     if (status >= 200 && status <= 299) {

@@ -6,6 +6,7 @@ import type { JsonRpcMessage } from '../../jsonrpc/types.js';
 import type { FetchLike, SseHeaders } from '../../sse/types.js';
 import { discardBody } from './discardBody.js';
 import { postRejectedError } from './httpTransportErrors.js';
+import { requestSignal } from './httpContext.js';
 
 /** What {@link postToEndpoint} needs besides the endpoint and the message. */
 export interface EndpointPostContext {
@@ -38,7 +39,7 @@ export function postToEndpoint(
       method: 'POST',
       headers: Object.fromEntries(headers),
       body: encode(message),
-      signal: context.signal,
+      signal: requestSignal(context),
     });
     discardBody(response);
     if (response.status < 200 || response.status > 299) {

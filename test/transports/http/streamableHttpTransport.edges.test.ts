@@ -299,3 +299,36 @@ describe('streamableHttpTransport edge cases', () => {
     });
   });
 });
+
+describe('streamableHttpTransport request signals', () => {
+  it('gives every POST its own signal, still aborted when the connection ends', async () => {
+    // One long-lived signal shared by every request makes fetch pile abort listeners on it
+    // (MaxListenersExceededWarning under load); each request needs a signal of its own.
+    const signals: AbortSignal[] = [];
+    const recordingFetch: typeof fetch = (input, init) => {
+      if (init?.method === 'POST' && init.signal) signals.push(init.signal);
+      return fetch(input, init);
+    };
+    const server = await serve((request, res) => {
+      if (request.body?.method === 'initialize') {
+        json(res, initializeResult(request.body.id), { 'mcp-session-id': 's1' });
+      } else if (request.method === 'GET') {
+        res.writeHead(405).end();
+      } else if (request.body?.method === 'tools/call') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' }).write(': held open\n\n');
+      } else res.writeHead(202).end();
+    });
+    const { client } = open(server.url, { fetch: recordingFetch });
+    await client.initialize();
+    await client.start('tools/call', { name: 'slow' });
+    await server.until((requests) =>
+      requests.some((request) => request.body?.method === 'tools/call'),
+    );
+    expect(signals.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(signals).size).toBe(signals.length);
+    const inFlight = signals[signals.length - 1]!;
+    expect(inFlight.aborted).toBe(false);
+    client.unsubscribe();
+    expect(inFlight.aborted).toBe(true);
+  });
+});
