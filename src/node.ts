@@ -7,3 +7,4 @@
 export * from './index.js';
 export * from './transports/stdio/index.js';
 export * from './server/index.js';
+export * from './proxy/index.js';

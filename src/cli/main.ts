@@ -1,38 +1,67 @@
+import { createLogger } from './logger.js';
+import { parseConnectArgs, parseProxyArgs } from './parseArgs.js';
+import { runConnect } from './runConnect.js';
+import { runProxy } from './runProxy.js';
+import { connectUsage, mainUsage, proxyUsage } from './usage.js';
+
 /** What the launcher knows that the CLI needs. */
 export interface CliContext {
   /** The package version, printed by `--version`. */
   readonly version: string;
+  /** Environment variables (`RXMCP_*`) that stand in for omitted flags. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-const usage = `Usage: rxmcp <command> [options]
-
-Commands:
-  proxy      serve a stdio MCP server over Streamable HTTP (coming with the proxy issue)
-  connect    bridge a stdio MCP client to a remote server (coming with the proxy issue)
-
-Options:
-  --version  print the version and exit
-  --help     print this help and exit
-
-Exit codes: 0 success, 1 runtime failure, 2 usage error.
-`;
+/** Exit codes of the `rxmcp` command. */
+export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
 
 /**
  * Runs the `rxmcp` command with the given arguments (without `node` and the script path) and
- * resolves to the process exit code.
+ * resolves to the process exit code: 0 normal shutdown, 1 runtime failure, 2 usage error.
  */
 export async function main(argv: readonly string[], context: CliContext): Promise<number> {
-  const [first] = argv;
+  const [first, ...rest] = argv;
+  const env = context.env ?? process.env;
   if (first === '--version' || first === '-v') {
     process.stdout.write(`${context.version}\n`);
-    return 0;
+    return ExitCode.ok;
   }
   if (first === undefined || first === '--help' || first === '-h') {
-    process.stdout.write(usage);
-    return 0;
+    process.stdout.write(mainUsage);
+    return ExitCode.ok;
   }
+  if (first === 'proxy') {
+    const config = parseProxyArgs(rest, env);
+    if (config.isErr()) return usageError('proxy', config.error);
+    if (config.value.help) {
+      process.stdout.write(proxyUsage);
+      return ExitCode.ok;
+    }
+    return runProxy(
+      config.value,
+      createLogger({ level: config.value.logLevel, format: config.value.logFormat }),
+    );
+  }
+  if (first === 'connect') {
+    const config = parseConnectArgs(rest, env);
+    if (config.isErr()) return usageError('connect', config.error);
+    if (config.value.help) {
+      // stdout is the JSON-RPC channel only while connected; help is an answer to a human.
+      process.stdout.write(connectUsage);
+      return ExitCode.ok;
+    }
+    return runConnect(
+      config.value,
+      createLogger({ level: config.value.logLevel, format: config.value.logFormat }),
+    );
+  }
+  process.stderr.write(`rxmcp: unknown command '${first}'. Run 'rxmcp --help' for the commands.\n`);
+  return ExitCode.usage;
+}
+
+function usageError(command: string, message: string): number {
   process.stderr.write(
-    `rxmcp: '${first}' is not available in this version. Run 'rxmcp --help' for the commands.\n`,
+    `rxmcp ${command}: ${message}\nRun 'rxmcp ${command} --help' for the options.\n`,
   );
-  return 2;
+  return ExitCode.usage;
 }

@@ -1,0 +1,29 @@
+/**
+ * The proxy (Node only, from `rxmcp/node`): `pipeTransports` connects any two transports with
+ * id remapping and backpressure; `proxyStdio`, `proxyUpstream` and `bridgeStdio` are the
+ * three pipelines the `rxmcp` command runs.
+ *
+ * @packageDocumentation
+ */
+export { pipeTransports } from './pipeTransports.js';
+export type { PipeDirection, PipeEvent, PipeTransportsOptions } from './pipeTransports.js';
+export { createIdMapper, DEFAULT_ID_MAPPER_CAPACITY } from './createIdMapper.js';
+export type { IdMapper, IdMapperOptions, MappedRequest } from './createIdMapper.js';
+export { translateMessage, PROXY_BUSY_CODE } from './translateMessage.js';
+export type { Translation } from './translateMessage.js';
+export { createResponseTracker } from './trackResponses.js';
+export type { ResponseTracker } from './trackResponses.js';
+export { createProxyServer } from './createProxyServer.js';
+export type {
+  McpProxy,
+  ProxyEvent,
+  ProxyHealth,
+  ProxyServerOptions,
+  SessionUpstream,
+} from './createProxyServer.js';
+export { proxyStdio } from './proxyStdio.js';
+export type { ProxyStdioOptions } from './proxyStdio.js';
+export { proxyUpstream } from './proxyUpstream.js';
+export type { ProxyUpstreamOptions } from './proxyUpstream.js';
+export { bridgeStdio } from './bridgeStdio.js';
+export type { BridgeStdioOptions } from './bridgeStdio.js';
