@@ -34,6 +34,8 @@ export interface SessionHandle {
   readonly ended: boolean;
   /** Requests received and not yet answered. */
   readonly openRequests: number;
+  /** Whether a request with this id is open (received and not yet answered). */
+  isOpen(id: JsonRpcId): boolean;
   /** Hands a client message to the application; `false` when the inbox is full. */
   receive(message: JsonRpcMessage): boolean;
   /** Answers a POSTed request with an SSE stream on `res`. `release` frees its slot. */
@@ -262,6 +264,7 @@ export function createServerSession(
     get openRequests() {
       return streams.size - (streams.has(GET_STREAM) ? 1 : 0);
     },
+    isOpen: (requestId) => routes.streamOf(requestId) !== undefined,
     receive(message) {
       if (receiver !== undefined) {
         receiver.next(message);

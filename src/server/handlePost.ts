@@ -130,6 +130,17 @@ function answer(
   res: ServerResponse,
   context: ServerContext,
 ): HttpRefusal | undefined {
+  // [spec 2025-11-25 schema] RequestId: A uniquely identifying ID for a request in JSON-RPC.
+  // Responses are routed to their request's stream by id, so a second open request with the
+  // same id would take over the first one's route and leave it unanswered: refuse it.
+  if (handle.isOpen(request.id)) {
+    return refusal(
+      400,
+      `A request with id ${JSON.stringify(request.id)} is still open in this session; ` +
+        'request ids must be unique. Wait for its response, or use a new id.',
+      { code: -32600 },
+    );
+  }
   if (handle.openRequests >= context.options.maxRequestsPerSession) {
     return overloaded(context, 'unanswered requests in this session');
   }

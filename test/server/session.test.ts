@@ -117,6 +117,35 @@ describe('Streamable HTTP server: each session is an rxmcp Transport', () => {
     expect(await answer).toEqual({ jsonrpc: '2.0', id: 'e1', result: { action: 'decline' } });
   });
 
+  it('refuses a second open request with the same id (400, -32600), and keeps the first one routed', async () => {
+    running = await start();
+    const { sessions } = answerRequests(running.server, () => undefined);
+    const id = await rawSession(running.url);
+    const session = sessions[0] as ServerSession;
+    const seen = firstValueFrom(session.messages$.pipe(take(1)));
+    const first = await openStream(running.url, { headers: inSession(id), body: ping(1) });
+    await seen;
+    const duplicate = await raw(running.url, { headers: inSession(id), body: ping(1) });
+    expect(duplicate.status).toBe(400);
+    expect(JSON.parse(duplicate.body)).toMatchObject({
+      error: { code: -32600, message: expect.stringContaining('id 1 is still open') },
+    });
+    // The first request still gets its answer on its own stream.
+    await lastValueFrom(session.send({ jsonrpc: '2.0', id: 1, result: {} }), {
+      defaultValue: undefined,
+    });
+    expect(sseData(await first.ended)).toEqual([{ jsonrpc: '2.0', id: 1, result: {} }]);
+    // Once answered, the id may be used again.
+    const again = firstValueFrom(session.messages$.pipe(take(1)));
+    const reused = await openStream(running.url, { headers: inSession(id), body: ping(1) });
+    expect(reused.status).toBe(200);
+    await again;
+    await lastValueFrom(session.send({ jsonrpc: '2.0', id: 1, result: {} }), {
+      defaultValue: undefined,
+    });
+    expect(sseData(await reused.ended)).toEqual([{ jsonrpc: '2.0', id: 1, result: {} }]);
+  });
+
   it('JSON mode: a request pending when the session ends gets 404', async () => {
     running = await start({ responseMode: 'json' });
     const { sessions } = answerRequests(running.server, () => undefined);
