@@ -30,9 +30,12 @@ connect(transport, { clientInfo: { name: 'rxmcp-demo-page', version: '1.0.0' } }
   next: (client) => {
     $('server').textContent =
       `${client.serverInfo.name} ${client.serverInfo.version}, protocol ${client.protocolVersion}`;
-    client.notifications$.subscribe((n) =>
-      log(`notification ${n.method} ${JSON.stringify(n.params ?? {})}`),
-    );
+    // Progress is shown by the call it belongs to; everything else the server says goes here.
+    client.notifications$.subscribe((n) => {
+      if (n.method !== 'notifications/progress') {
+        log(`notification ${n.method} ${JSON.stringify(n.params ?? {})}`);
+      }
+    });
     showTools(client);
     $('call').disabled = false;
     $('call').onclick = () => callCountdown(client);

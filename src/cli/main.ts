@@ -10,6 +10,12 @@ export interface CliContext {
   readonly version: string;
   /** Environment variables (`RXMCP_*`) that stand in for omitted flags. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The installed package's folder, where `--page` finds the page (`examples/page`) and the
+   * browser build (`dist/browser`). The launcher passes it; without it `--page` is refused.
+   * @default undefined
+   */
+  readonly packageRoot?: string;
 }
 
 /** Exit codes of the `rxmcp` command. */
@@ -37,9 +43,13 @@ export async function main(argv: readonly string[], context: CliContext): Promis
       process.stdout.write(proxyUsage);
       return ExitCode.ok;
     }
+    if (config.value.page && context.packageRoot === undefined) {
+      return usageError('proxy', '--page needs the launcher to say where the package is.');
+    }
     return runProxy(
       config.value,
       createLogger({ level: config.value.logLevel, format: config.value.logFormat }),
+      context.packageRoot,
     );
   }
   if (first === 'connect') {

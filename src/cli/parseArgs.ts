@@ -30,6 +30,8 @@ export interface ProxyConfig extends CommonConfig {
   readonly allowedOrigins?: readonly string[] | 'any';
   readonly sessionTimeoutMs: number;
   readonly maxSessions: number;
+  /** Serve the demo page at `/`. */
+  readonly page: boolean;
 }
 
 /** `rxmcp connect`, parsed. */
@@ -68,6 +70,7 @@ export function parseProxyArgs(argv: readonly string[], env: Env): Result<ProxyC
     env: { type: 'string', multiple: true },
     'inherit-env': { type: 'boolean' },
     cwd: { type: 'string' },
+    page: { type: 'boolean' },
   });
   if (parsed.isErr()) return parsed;
   const { values, positionals } = parsed.value;
@@ -123,6 +126,7 @@ export function parseProxyArgs(argv: readonly string[], env: Env): Result<ProxyC
     args,
     env: childEnv.value,
     inheritEnv: values['inherit-env'] === true,
+    page: values.page === true,
     ...(cwd === undefined ? {} : { cwd }),
     ...(bearerToken === undefined ? {} : { bearerToken }),
     ...(allowedHosts === undefined ? {} : { allowedHosts }),
@@ -200,6 +204,7 @@ function defaults(base: CommonConfig): ProxyConfig {
     args: [],
     env: {},
     inheritEnv: false,
+    page: false,
     sessionTimeoutMs: 1_800_000,
     maxSessions: 100,
   };

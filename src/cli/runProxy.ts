@@ -1,5 +1,11 @@
 import { lastValueFrom } from 'rxjs';
-import type { McpProxy, ProxyEvent, ProxyServerOptions } from '../proxy/createProxyServer.js';
+import { join } from 'node:path';
+import type {
+  McpProxy,
+  ProxyEvent,
+  ProxyServerOptions,
+  StaticFile,
+} from '../proxy/createProxyServer.js';
 import { proxyStdio } from '../proxy/proxyStdio.js';
 import { proxyUpstream } from '../proxy/proxyUpstream.js';
 import type { Logger } from './logger.js';
@@ -12,7 +18,11 @@ const SHUTDOWN_TIMEOUT_MS = 4000;
 /**
  * Runs `rxmcp proxy` until SIGINT/SIGTERM (exit code 0) or a failure to listen (1).
  */
-export async function runProxy(config: ProxyConfig, log: Logger): Promise<number> {
+export async function runProxy(
+  config: ProxyConfig,
+  log: Logger,
+  packageRoot?: string,
+): Promise<number> {
   const serverOptions: ProxyServerOptions = {
     host: config.host,
     port: config.port,
@@ -24,6 +34,7 @@ export async function runProxy(config: ProxyConfig, log: Logger): Promise<number
     ...(config.allowedHosts === undefined ? {} : { allowedHosts: config.allowedHosts }),
     ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
     onEvent: (event) => logEvent(log, event),
+    ...(config.page && packageRoot !== undefined ? { staticFiles: pageFiles(packageRoot) } : {}),
   };
   const proxy: McpProxy =
     config.upstream !== undefined
@@ -53,12 +64,17 @@ export async function runProxy(config: ProxyConfig, log: Logger): Promise<number
   return new Promise<number>((resolve) => {
     let stopping = false;
     const serving = proxy.listen().subscribe({
-      next: ({ url }) =>
+      next: ({ url }) => {
+        const origin = url.slice(0, url.length - config.path.length);
         log.info('proxy listening', {
           url,
-          health: `${url.slice(0, url.length - config.path.length)}/healthz`,
+          health: `${origin}/healthz`,
           target: config.upstream ?? [config.command, ...config.args].join(' '),
-        }),
+          ...(config.page ? { page: `${origin}/` } : {}),
+        });
+        // A first request to try, for people who start here (logs stay on stderr).
+        log.info(`try: ${tryCommand(url)}`);
+      },
       error: (error: Error) => {
         log.error(error.message);
         stopSignals();
@@ -121,4 +137,40 @@ function logEvent(log: Logger, event: ProxyEvent): void {
 /** The first characters of a session id: enough to follow a session in the log. */
 function short(sessionId: string): string {
   return sessionId.slice(0, 8);
+}
+
+/** The demo page and the browser build it loads, served by `--page`. */
+function pageFiles(packageRoot: string): Record<string, StaticFile> {
+  const page = (name: string, contentType: string): StaticFile => ({
+    file: join(packageRoot, 'examples', 'page', name),
+    contentType,
+  });
+  const index = page('index.html', 'text/html; charset=utf-8');
+  return {
+    '/': index,
+    '/index.html': index,
+    '/app.js': page('app.js', 'text/javascript; charset=utf-8'),
+    '/rxmcp.js': {
+      file: join(packageRoot, 'dist', 'browser', 'rxmcp.js'),
+      contentType: 'text/javascript; charset=utf-8',
+    },
+  };
+}
+
+/** A one-line `curl` that initializes a session at `url`, to show the proxy answering. */
+function tryCommand(url: string): string {
+  const initialize = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: {
+      protocolVersion: '2025-11-25',
+      capabilities: {},
+      clientInfo: { name: 'curl', version: '1' },
+    },
+  });
+  return (
+    `curl -sN ${url} -H 'content-type: application/json' ` +
+    `-H 'accept: application/json, text/event-stream' -d '${initialize}'`
+  );
 }

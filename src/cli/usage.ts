@@ -40,6 +40,7 @@ Options:
   --env K=V                   variable for the child (repeatable); it gets a safe environment
   --inherit-env               pass this process's whole environment to the child
   --cwd <dir>                 the child's working directory
+  --page                      serve a page at / that lists the tools and calls them live
 ${logging}
   --help                      print this help
 

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +42,20 @@ export interface ProxyServerOptions extends StreamableHttpServerOptions {
   readonly pipe?: Pick<PipeTransportsOptions, 'maxInFlight' | 'bufferCapacity' | 'pauseAt'>;
   /** Told about sessions, upstreams and trouble, for logs. @default none */
   readonly onEvent?: (event: ProxyEvent) => void;
+  /**
+   * Files answered to `GET` at these paths (for example a page at `/` that talks to the MCP
+   * endpoint), keyed by path. A file that cannot be read answers 404.
+   * @default none
+   */
+  readonly staticFiles?: Readonly<Record<string, StaticFile>>;
+}
+
+/** A file the proxy serves as is. */
+export interface StaticFile {
+  /** Its path on disk. */
+  readonly file: string;
+  /** The `Content-Type` it is served with. */
+  readonly contentType: string;
 }
 
 /** What a proxy reports to `onEvent`. */
@@ -93,7 +108,7 @@ export function createProxyServer(
   options: ProxyServerOptions,
   connect: (session: ServerSession) => SessionUpstream,
 ): McpProxy {
-  const { healthPath = '/healthz', onEvent, pipe, ...serverOptions } = options;
+  const { healthPath = '/healthz', onEvent, pipe, staticFiles = {}, ...serverOptions } = options;
   const scheduler = options.scheduler ?? asyncScheduler;
   const startedAt = scheduler.now();
   const server = createStreamableHttpServer({
@@ -164,6 +179,11 @@ export function createProxyServer(
       res.end(body);
       return;
     }
+    const served = Object.hasOwn(staticFiles, path) ? staticFiles[path] : undefined;
+    if (served !== undefined && req.method === 'GET') {
+      serveFile(served, res);
+      return;
+    }
     mcpHandle(req, res);
   };
 
@@ -223,4 +243,18 @@ export function createProxyServer(
     });
 
   return { listen, handle, close, health };
+}
+
+function serveFile({ file, contentType }: StaticFile, res: ServerResponse): void {
+  const stream = createReadStream(file);
+  stream.once('open', () => {
+    res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+    stream.pipe(res);
+  });
+  stream.once('error', () => {
+    if (res.headersSent) res.destroy();
+    else res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
+  });
+  // A client that goes away stops the read.
+  res.once('close', () => stream.destroy());
 }

@@ -20,6 +20,7 @@ export type {
   ProxyHealth,
   ProxyServerOptions,
   SessionUpstream,
+  StaticFile,
 } from './createProxyServer.js';
 export { proxyStdio } from './proxyStdio.js';
 export type { ProxyStdioOptions } from './proxyStdio.js';
