@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { RetryWithJitterConfig } from '../../../operators/retryWithJitter.js';
+import type { JsonRpcDecodeError } from '../../jsonrpc/JsonRpcDecodeError.js';
 import type { JsonRpcNotification, JsonRpcRequest } from '../../jsonrpc/types.js';
 import type { FetchLike, SseHeaders } from '../../sse/types.js';
 
@@ -35,6 +36,8 @@ export interface HttpContext {
   readonly scheduler: SchedulerLike;
   /** The statuses that mean "this session is gone" on a request that carried one. */
   readonly sessionExpiredStatuses: ReadonlySet<number>;
+  /** Told about each event whose data is not JSON-RPC (the transport's `invalid$`). */
+  readonly onInvalid: (error: JsonRpcDecodeError) => void;
 }
 
 /**

@@ -17,6 +17,7 @@ import { RxMcpError } from '../../errors.js';
 import { isRequest } from '../../jsonrpc/typeGuards.js';
 import type { JsonRpcMessage } from '../../jsonrpc/types.js';
 import type { Transport } from '../transport.js';
+import type { HttpClientTransport } from './HttpClientTransport.js';
 import { legacySseTransport } from './legacySseTransport.js';
 import type { LegacySseTransportOptions } from './LegacySseTransportOptions.js';
 import { streamableHttpTransport } from './streamableHttpTransport.js';
@@ -71,7 +72,7 @@ const fallbackStatuses: ReadonlySet<number> = new Set([400, 404, 405]);
  * connect(transport, { clientInfo: { name: 'app', version: '1.0.0' } }).subscribe();
  * ```
  */
-export function httpTransport(options: HttpTransportOptions): Transport {
+export function httpTransport(options: HttpTransportOptions): HttpClientTransport {
   const { fallback = 'legacy', legacy: legacyOptions = {}, ...shared } = options;
   const modern = streamableHttpTransport(shared);
   if (fallback === 'none') return modern;
@@ -119,6 +120,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   return {
     messages$,
     state$: shown.pipe(switchMap((transport) => transport.state$)),
+    invalid$: merge(modern.invalid$, legacy.invalid$),
     send,
     close: () => defer(() => active.close()),
   };

@@ -15,3 +15,4 @@ export { legacySseTransport } from './legacySseTransport.js';
 export type { LegacySseTransportOptions } from './LegacySseTransportOptions.js';
 export { httpTransport } from './httpTransport.js';
 export type { HttpTransportOptions } from './httpTransport.js';
+export type { HttpClientTransport } from './HttpClientTransport.js';

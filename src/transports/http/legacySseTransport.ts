@@ -40,7 +40,8 @@ import { eventStream } from '../../sse/eventStream.js';
 import { DEFAULT_MAX_BUFFER_SIZE } from '../../sse/parseEventStream.js';
 import type { ConnectionState } from '../../sse/state.js';
 import type { SseEvent } from '../../sse/types.js';
-import type { Transport } from '../transport.js';
+import type { JsonRpcDecodeError } from '../../jsonrpc/JsonRpcDecodeError.js';
+import type { HttpClientTransport } from './HttpClientTransport.js';
 import { errorResponseFor } from './errorResponseFor.js';
 import { notOpenError, reinitializeError } from './httpTransportErrors.js';
 import type { LegacySseTransportOptions } from './LegacySseTransportOptions.js';
@@ -90,7 +91,7 @@ interface LegacyConnection {
  * connect(transport, { clientInfo: { name: 'app', version: '1.0.0' } }).subscribe();
  * ```
  */
-export function legacySseTransport(options: LegacySseTransportOptions): Transport {
+export function legacySseTransport(options: LegacySseTransportOptions): HttpClientTransport {
   const url = new URL(options.url).href;
   const origin = new URL(url).origin;
   const fetch = sameOriginFetch(options.fetch, options.maxRedirects ?? 5);
@@ -98,6 +99,7 @@ export function legacySseTransport(options: LegacySseTransportOptions): Transpor
   const maxPending = options.maxPendingRequests ?? 10_000;
   const state = new BehaviorSubject<ConnectionState>({ type: 'idle' });
   let current: LegacyConnection | undefined;
+  const invalid = new Subject<JsonRpcDecodeError>();
 
   const messages$ = defer(() => {
     const controller = new AbortController();
@@ -191,7 +193,7 @@ export function legacySseTransport(options: LegacySseTransportOptions): Transpor
       // [spec 2024-11-05 transports] Server messages are sent as SSE message events, with the
       // message content encoded as JSON in the event data.
       return of(event).pipe(
-        sseMessages(),
+        sseMessages((error) => invalid.next(error)),
         filter((message) => {
           if (!isResponse(message)) return true;
           if (swallow !== undefined && message.id === swallow) {
@@ -266,7 +268,7 @@ export function legacySseTransport(options: LegacySseTransportOptions): Transpor
       return EMPTY;
     });
 
-  return { messages$, state$: state.asObservable(), send, close };
+  return { messages$, state$: state.asObservable(), invalid$: invalid.asObservable(), send, close };
 }
 
 function track(pending: Set<JsonRpcId>, id: JsonRpcId, max: number): void {

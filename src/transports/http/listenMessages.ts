@@ -76,7 +76,7 @@ export function listenMessages(
         });
         const events = stream.events$
           .pipe(
-            sseMessages(),
+            sseMessages(context.onInvalid),
             catchError((error: unknown) => {
               const failure = RxMcpError.from(error);
               // [spec 2025-11-25 transports] The server MUST either return Content-Type:

@@ -27,6 +27,7 @@ import {
   streamLostError,
   unexpectedContentTypeError,
 } from './httpTransportErrors.js';
+import type { JsonRpcDecodeError } from '../../jsonrpc/JsonRpcDecodeError.js';
 import { decodedMessages, sseMessages } from './sseMessages.js';
 
 /**
@@ -105,11 +106,16 @@ function jsonBody(response: SseResponse, maxBytes: number): Observable<JsonRpcMe
     ),
     mergeMap(({ chunks }) => {
       const text = new TextDecoder().decode(concatBytes(chunks));
-      const messages = decodedMessages(text);
+      // A bad JSON body fails its own request, so the decode error goes with that failure
+      // instead of to invalid$.
+      let invalid: JsonRpcDecodeError | undefined;
+      const messages = decodedMessages(text, (error) => (invalid = error));
       if (messages.length === 0) {
-        throw new RxMcpError('parse', `The JSON response is not a JSON-RPC message.`, {
-          retryable: false,
-        });
+        throw new RxMcpError(
+          'parse',
+          `The JSON response is not a JSON-RPC message: ${invalid?.message ?? 'empty batch'}`,
+          { retryable: false, cause: invalid },
+        );
       }
       return from(messages);
     }),
@@ -164,7 +170,7 @@ function sseBody(
   let answered = requestId === undefined;
   return concat(
     stream.events$.pipe(
-      sseMessages(),
+      sseMessages(context.onInvalid),
       // [spec 2025-11-25 transports] After the JSON-RPC response has been sent, the server
       // SHOULD terminate the SSE stream. Done here too, whatever the server does.
       takeWhile((each) => !isResponseTo(each, requestId), true),

@@ -24,7 +24,8 @@ import { isNotification, isRequest, isSuccessResponse } from '../../jsonrpc/type
 import type { JsonRpcMessage } from '../../jsonrpc/types.js';
 import { DEFAULT_MAX_BUFFER_SIZE } from '../../sse/parseEventStream.js';
 import type { ConnectionState } from '../../sse/state.js';
-import type { Transport } from '../transport.js';
+import type { JsonRpcDecodeError } from '../../jsonrpc/JsonRpcDecodeError.js';
+import type { HttpClientTransport } from './HttpClientTransport.js';
 import { createReinitializer } from './createReinitializer.js';
 import type { Reinitializer } from './createReinitializer.js';
 import { deleteSession } from './deleteSession.js';
@@ -90,11 +91,14 @@ interface Connection {
  * );
  * ```
  */
-export function streamableHttpTransport(options: StreamableHttpTransportOptions): Transport {
+export function streamableHttpTransport(
+  options: StreamableHttpTransportOptions,
+): HttpClientTransport {
   const url = new URL(options.url).href;
   const fetch = sameOriginFetch(options.fetch, options.maxRedirects ?? 5);
   const state = new BehaviorSubject<ConnectionState>({ type: 'idle' });
   let current: Connection | undefined;
+  const invalid = new Subject<JsonRpcDecodeError>();
 
   const open = (): Connection => {
     const controller = new AbortController();
@@ -116,6 +120,7 @@ export function streamableHttpTransport(options: StreamableHttpTransportOptions)
       dedupeCapacity: options.dedupeCapacity ?? 1000,
       scheduler: options.scheduler ?? asyncScheduler,
       sessionExpiredStatuses: new Set(options.sessionExpiredStatuses ?? [404]),
+      onInvalid: (error) => invalid.next(error),
     };
     const closing = new Subject<void>();
     closing.subscribe(() => controller.abort());
@@ -203,7 +208,7 @@ export function streamableHttpTransport(options: StreamableHttpTransportOptions)
       return deleteSession(connection.context).pipe(finalize(() => connection.closing.next()));
     });
 
-  return { messages$, state$: state.asObservable(), send, close };
+  return { messages$, state$: state.asObservable(), invalid$: invalid.asObservable(), send, close };
 }
 
 function captureProtocolVersion(context: HttpContext, reply: JsonRpcMessage): void {

@@ -332,3 +332,31 @@ describe('streamableHttpTransport request signals', () => {
     expect(inFlight.aborted).toBe(true);
   });
 });
+
+describe('streamableHttpTransport invalid events', () => {
+  it('reports GET-stream data that is not JSON-RPC on invalid$ and goes on with the stream', async () => {
+    const note = { jsonrpc: '2.0', method: 'notifications/message', params: { data: 'hi' } };
+    const server = await serve((request, res) => {
+      if (request.body?.method === 'initialize') {
+        json(res, initializeResult(request.body.id), { 'mcp-session-id': 's1' });
+      } else if (request.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('id: g1\ndata: this is not json\n\n');
+        res.write(`id: g2\ndata: ${JSON.stringify({ jsonrpc: '1.0', method: 'x' })}\n\n`);
+        res.write(`id: g3\ndata: ${JSON.stringify(note)}\n\n`);
+      } else res.writeHead(202).end();
+    });
+    const transport = streamableHttpTransport({ url: server.url, retry: { initialDelayMs: 5 } });
+    const invalid: unknown[] = [];
+    const reporting = transport.invalid$.subscribe((error) => invalid.push(error));
+    client = rawClient(transport);
+    await client.initialize();
+    await client.waitFor((message) => 'method' in message && message.method === note.method);
+    expect(invalid).toEqual([
+      expect.objectContaining({ kind: 'parse' }),
+      expect.objectContaining({ kind: 'protocol' }),
+    ]);
+    expect(client.ended()).toBeUndefined();
+    reporting.unsubscribe();
+  });
+});
