@@ -1,7 +1,10 @@
 // tools/call over stdio: the rxmcp client (connect + stdioTransport) against the official
 // SDK client (Client + StdioClientTransport), both talking to the same SDK server fixture,
 // in the same run. Reports round-trip latency (sequential calls) and throughput (calls in
-// flight at once), and the ratio rxmcp / SDK.
+// flight at once), and the ratio rxmcp / SDK. Also the client process's CPU time per call
+// (user + system, from process.cpuUsage, JIT and GC threads included) in both phases: on a
+// machine busy with other work the wall-clock figures swing from run to run, CPU per call
+// much less, so it says better which client does more work.
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -83,15 +86,19 @@ async function measure(name, make) {
   const contender = await make();
   for (let i = 0; i < WARMUP; i++) checkEcho(name, await contender.call());
   const latencies = [];
+  const sequentialCpu = process.cpuUsage();
   for (let i = 0; i < SEQUENTIAL; i++) {
     const start = performance.now();
     await contender.call();
     latencies.push(performance.now() - start);
   }
+  const sequentialUs = cpuMicros(sequentialCpu) / SEQUENTIAL;
   latencies.sort((a, b) => a - b);
+  const parallelCpu = process.cpuUsage();
   const start = performance.now();
   const results = await contender.parallel(PARALLEL);
   const seconds = (performance.now() - start) / 1000;
+  const parallelUs = cpuMicros(parallelCpu) / PARALLEL;
   if (results.length !== PARALLEL)
     throw new Error(`${name}: ${results.length} of ${PARALLEL} calls`);
   checkEcho(name, results[results.length - 1]);
@@ -101,7 +108,14 @@ async function measure(name, make) {
     p50: quantile(latencies, 0.5),
     p95: quantile(latencies, 0.95),
     perSecond: PARALLEL / seconds,
+    sequentialUs,
+    parallelUs,
   };
+}
+
+function cpuMicros(since) {
+  const { user, system } = process.cpuUsage(since);
+  return user + system;
 }
 
 // Alternate the order over two rounds so neither contender always runs on a colder machine.
@@ -120,6 +134,8 @@ const rows = ['rxmcp', 'sdk'].map((name) => ({
   p50: best(name, 'p50', Math.min),
   p95: best(name, 'p95', Math.min),
   perSecond: best(name, 'perSecond', Math.max),
+  sequentialUs: best(name, 'sequentialUs', Math.min),
+  parallelUs: best(name, 'parallelUs', Math.min),
 }));
 const [rx, sdk] = rows;
 
@@ -127,14 +143,20 @@ console.log(
   `tools/call over stdio to the SDK's McpServer; ${SEQUENTIAL} sequential calls for latency, ` +
     `${PARALLEL} calls with ${IN_FLIGHT} in flight for throughput; best of 2 rounds; Node ${process.version}\n`,
 );
-console.log('| client | p50 ms | p95 ms | calls/s |');
-console.log('| --- | ---: | ---: | ---: |');
+console.log(
+  '| client | p50 ms | p95 ms | calls/s | CPU µs/call, sequential | CPU µs/call, in flight |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
   console.log(
-    `| ${r.name === 'rxmcp' ? 'rxmcp connect + stdioTransport' : 'official SDK Client + StdioClientTransport'} | ${r.p50.toFixed(3)} | ${r.p95.toFixed(3)} | ${Math.round(r.perSecond).toLocaleString('en')} |`,
+    `| ${r.name === 'rxmcp' ? 'rxmcp connect + stdioTransport' : 'official SDK Client + StdioClientTransport'} | ${r.p50.toFixed(3)} | ${r.p95.toFixed(3)} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.sequentialUs.toFixed(1)} | ${r.parallelUs.toFixed(1)} |`,
   );
 }
+const ratio = (key) => `${(rx[key] / sdk[key]).toFixed(2)}x`;
 console.log(
-  `| ratio rxmcp / SDK | ${(rx.p50 / sdk.p50).toFixed(2)}x | ${(rx.p95 / sdk.p95).toFixed(2)}x | ${(rx.perSecond / sdk.perSecond).toFixed(2)}x |`,
+  `| ratio rxmcp / SDK | ${ratio('p50')} | ${ratio('p95')} | ${ratio('perSecond')} | ${ratio('sequentialUs')} | ${ratio('parallelUs')} |`,
 );
-console.log('\n(latency: lower is better; calls/s: higher is better)');
+console.log(
+  '\n(latency and CPU: lower is better; calls/s: higher is better; CPU is the client process ' +
+    'only, best of the rounds)',
+);

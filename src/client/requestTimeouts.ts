@@ -1,5 +1,5 @@
-import { identity, switchMap, takeUntil, throwError, timeout, timer } from 'rxjs';
-import type { MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
+import { Observable, asyncScheduler, identity, throwError, timeout } from 'rxjs';
+import type { MonoTypeOperatorFunction, SchedulerLike } from 'rxjs';
 import type { RequestEvent } from './RequestEvent.js';
 
 /** Which limit ran out: the per-request timeout, or the cap on the whole request. */
@@ -69,10 +69,19 @@ export function requestTimeouts<R>(
   const { timeoutMs, resetOnProgress = false, maxTotalMs = Infinity, error, scheduler } = config;
   assertTimeoutMs('timeoutMs', timeoutMs);
   assertTimeoutMs('maxTotalTimeoutMs', maxTotalMs);
-  // An Observable that fails once `ms` have passed: as a `takeUntil` notifier it ends the
-  // request with that error, whatever the request emitted meanwhile.
-  const deadline = (limit: TimeoutLimit, ms: number): Observable<never> =>
-    timer(ms, scheduler).pipe(switchMap(() => throwError(() => error(limit, ms))));
+  // Fails the request once `ms` have passed, whatever it emitted meanwhile. One scheduled
+  // action, not `takeUntil(timer(ms).pipe(switchMap(() => throwError(...))))`: that is four
+  // more subscribers per request for the same clock, and every request has one.
+  const deadline =
+    (limit: TimeoutLimit, ms: number): MonoTypeOperatorFunction<RequestEvent<R>> =>
+    (source) =>
+      new Observable<RequestEvent<R>>((subscriber) => {
+        subscriber.add(
+          (scheduler ?? asyncScheduler).schedule(() => subscriber.error(error(limit, ms)), ms),
+        );
+        // The source's teardown joins the subscriber's: the deadline ends it too.
+        source.subscribe(subscriber);
+      });
 
   const perRequest: MonoTypeOperatorFunction<RequestEvent<R>> =
     timeoutMs === Infinity
@@ -83,12 +92,12 @@ export function requestTimeouts<R>(
             with: () => throwError(() => error('timeout', timeoutMs)),
             scheduler,
           })
-        : takeUntil(deadline('timeout', timeoutMs));
+        : deadline('timeout', timeoutMs);
   // Without reset the fixed window already bounds the total unless the cap is shorter.
   const total: MonoTypeOperatorFunction<RequestEvent<R>> =
     maxTotalMs === Infinity || (!resetOnProgress && maxTotalMs >= timeoutMs)
       ? identity
-      : takeUntil(deadline('maxTotal', maxTotalMs));
+      : deadline('maxTotal', maxTotalMs);
   return (source) => source.pipe(perRequest, total);
 }
 

@@ -1,18 +1,7 @@
-import {
-  catchError,
-  defer,
-  filter,
-  finalize,
-  ignoreElements,
-  map,
-  merge,
-  takeWhile,
-  tap,
-  throwError,
-} from 'rxjs';
+import { catchError, defer, ignoreElements, map, merge, tap, throwError } from 'rxjs';
 import type { Observable, SchedulerLike } from 'rxjs';
 import { RxMcpError } from '../errors.js';
-import { isErrorResponse, isNotification, isResponse } from '../jsonrpc/typeGuards.js';
+import { isErrorResponse, isResponse } from '../jsonrpc/typeGuards.js';
 import { JSONRPC_VERSION } from '../jsonrpc/types.js';
 import type { JsonRpcMessage, JsonRpcRequest } from '../jsonrpc/types.js';
 import type { Connection } from './createConnection.js';
@@ -52,18 +41,17 @@ export interface RequestContext {
 
 /**
  * One request as a cold Observable: subscribing sends it, each `notifications/progress` for
- * its token is a value, the result is the last value. Correlation is a filter on the
- * connection's shared incoming stream. Unsubscribing before the result, or a timeout, sends
- * `notifications/cancelled`. The pending id is released on response, error, timeout and
- * unsubscribe alike.
+ * its token is a value, the result is the last value. Correlation is the connection's routing
+ * of its incoming stream by id and progress token (see `createConnection`). Unsubscribing
+ * before the result, or a timeout, sends `notifications/cancelled`. The pending id is
+ * released on response, error, timeout and unsubscribe alike.
  *
  * ```text
  * inbox$      ---p1--x--p2---r1---      (x: progress of another request, r1: our response)
  * request     ---p1-----p2---R|
  * ```
  *
- * Every pending request tests every incoming message (one comparison each): O(pending) per
- * message, bounded by `maxPendingRequests`.
+ * Routing is a map lookup, so a message costs the same however many requests are pending.
  *
  * `attachProgressToken` is off only for `initialize`, which asks for no progress.
  */
@@ -114,19 +102,10 @@ export function sendRequest<R>(
       });
     };
 
-    const events$ = connection.inbox$.pipe(
-      filter(
-        (message) => (isResponse(message) && message.id === id) || isProgressFor(token, message),
-      ),
-      // The response is the last value: include it, then complete (and stop listening). The
-      // id is settled as it passes, so a subscriber that leaves while handling the result
-      // (take(1) on a list) does not cancel a request that is already answered.
-      takeWhile((message) => !isResponse(message), true),
-      tap((message) => {
-        if (isResponse(message)) connection.pending.settle(id);
-      }),
-      map((message) => toEvent<R>(message, describe)),
-    );
+    // The connection routes the replies and settles the id as the response passes.
+    const events$ = connection
+      .replies(id, token)
+      .pipe(map((message) => toEvent<R>(message, describe)));
     // The listener is subscribed before the request is sent, so no answer can slip past.
     return merge(events$, connection.send(request).pipe(ignoreElements())).pipe(
       requestTimeouts<R>({
@@ -147,17 +126,11 @@ export function sendRequest<R>(
         // `unsubscribe` fires only when the subscriber leaves before the end: the result is
         // no longer wanted, so the server may stop working on it.
         unsubscribe: () => cancel('The client no longer needs the result (unsubscribed).'),
+        // After `error` and `unsubscribe`, which look the id up first.
+        finalize: () => connection.pending.settle(id),
       }),
-      finalize(() => connection.pending.settle(id)),
     );
   });
-}
-
-function isProgressFor(token: ProgressToken | undefined, message: JsonRpcMessage): boolean {
-  if (token === undefined || !isNotification(message)) return false;
-  if (message.method !== 'notifications/progress') return false;
-  const params = message.params as { progressToken?: unknown; progress?: unknown } | undefined;
-  return params?.progressToken === token && typeof params.progress === 'number';
 }
 
 function toEvent<R>(message: JsonRpcMessage, describe: string): RequestEvent<R> {

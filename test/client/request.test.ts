@@ -81,6 +81,68 @@ describe('McpClient.request', () => {
     });
   });
 
+  it('routes each response and progress report to its own request among many in flight', () => {
+    newScheduler().run(({ expectObservable }) => {
+      const { connect$ } = setup({
+        responders: {
+          // Answers in reverse order of arrival: request n after 100 - n ms.
+          work: (request) => {
+            const n = (request.params as { n: number }).n;
+            return merge(after(5, progress(request, n)), after(100 - n, result(request, { n })));
+          },
+        },
+      });
+      const ns = [1, 2, 3, 4, 5];
+      const events$ = connect$.pipe(
+        switchMap((client) =>
+          merge(
+            ...ns.map((n) =>
+              client
+                .request<{ n: number }>('work', { n })
+                .pipe(
+                  map((event) =>
+                    event.type === 'progress'
+                      ? `${n}:p${event.progress}`
+                      : `${n}:r${event.result.n}`,
+                  ),
+                ),
+            ),
+          ).pipe(toArray()),
+        ),
+      );
+      expectObservable(events$).toBe('99ms a', {
+        a: [...ns.map((n) => `${n}:p${n}`), ...[...ns].reverse().map((n) => `${n}:r${n}`)],
+      });
+    });
+  });
+
+  it('delivers progress for a token the caller chose to every request that chose it', () => {
+    newScheduler().run(({ expectObservable }) => {
+      const { connect$ } = setup({
+        responders: {
+          work: (request) =>
+            merge(
+              after(10, progress(request, 1)),
+              after(20, result(request, (request.params as { n: number }).n)),
+            ),
+        },
+      });
+      const shared = { progressToken: 'shared' };
+      const events$ = connect$.pipe(
+        switchMap((client) =>
+          merge(
+            client.request('work', { n: 1, _meta: shared }).pipe(map((e) => `1:${e.type}`)),
+            client.request('work', { n: 2, _meta: shared }).pipe(map((e) => `2:${e.type}`)),
+          ).pipe(toArray()),
+        ),
+      );
+      // Each of the two progress notifications (one per request) reaches both requests.
+      expectObservable(events$).toBe('20ms a', {
+        a: ['1:progress', '2:progress', '1:progress', '2:progress', '1:result', '2:result'],
+      });
+    });
+  });
+
   it('unsubscribing before the result sends notifications/cancelled with the request id', () => {
     newScheduler().run(({ expectObservable, flush }) => {
       const { server, connect$ } = setup({

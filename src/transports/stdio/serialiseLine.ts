@@ -1,5 +1,7 @@
 import { of, throwError } from 'rxjs';
 import type { Observable } from 'rxjs';
+import { Err, Ok } from 'ts-results-es';
+import type { Result } from 'ts-results-es';
 import { RxMcpError } from '../../errors.js';
 import { encodeLine } from '../../jsonrpc/encode.js';
 import type { JsonRpcMessage } from '../../jsonrpc/types.js';
@@ -26,21 +28,27 @@ import type { JsonRpcMessage } from '../../jsonrpc/types.js';
  * ```
  */
 export function serialiseLine(message: JsonRpcMessage): Observable<string> {
-  let line: string;
+  const line = encodeMessageLine(message);
+  return line.isOk() ? of(line.value) : throwError(() => line.error);
+}
+
+/**
+ * {@link serialiseLine} without the Observable, for the transports' send paths: they write
+ * the line in the same subscription instead of `concatMap`-ing it from a one-value stream.
+ */
+export function encodeMessageLine(message: JsonRpcMessage): Result<string, RxMcpError> {
   try {
     // [spec 2025-11-25 transports] Messages are delimited by newlines, and MUST NOT contain
     // embedded newlines.
-    line = encodeLine(message);
+    return Ok(encodeLine(message));
   } catch (error) {
-    return throwError(
-      () =>
-        new RxMcpError(
-          'unknown',
-          `Cannot send: the message cannot be written as JSON (${RxMcpError.from(error).message}). ` +
-            'Remove BigInt values and circular references.',
-          { cause: error },
-        ),
+    return Err(
+      new RxMcpError(
+        'unknown',
+        `Cannot send: the message cannot be written as JSON (${RxMcpError.from(error).message}). ` +
+          'Remove BigInt values and circular references.',
+        { cause: error },
+      ),
     );
   }
-  return of(line);
 }

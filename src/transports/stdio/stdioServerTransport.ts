@@ -1,7 +1,7 @@
 import { finished } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
 import { AsyncSubject, BehaviorSubject, Observable, Subject } from 'rxjs';
-import { concatMap, defer, ignoreElements, of, share, throwError } from 'rxjs';
+import { defer, ignoreElements, of, share, throwError } from 'rxjs';
 import type { Valve } from '../../../operators/valve.js';
 import { RxMcpError } from '../../errors.js';
 import { batchAllowedFor } from '../../jsonrpc/batchAllowedFor.js';
@@ -11,7 +11,7 @@ import type { JsonRpcMessage } from '../../jsonrpc/types.js';
 import type { ConnectionState } from '../../sse/state.js';
 import type { Transport } from '../transport.js';
 import { readMessages } from './readMessages.js';
-import { serialiseLine } from './serialiseLine.js';
+import { encodeMessageLine } from './serialiseLine.js';
 import { DEFAULT_MAX_PENDING_WRITE_BYTES, writeToStream } from './writeToStream.js';
 
 /** Options of {@link stdioServerTransport}. */
@@ -113,6 +113,7 @@ export function stdioServerTransport(
   const invalid = new Subject<JsonRpcDecodeError>();
   // Emits once if the output fails; fails the writes in flight.
   const broken = new AsyncSubject<RxMcpError>();
+  const writeOptions = { maxPendingBytes, abort$: broken, name: 'our stdout' };
   let stopping = false;
   let failure: RxMcpError | undefined;
 
@@ -184,11 +185,9 @@ export function stdioServerTransport(
         if (state.value.type !== 'open' || stopping) {
           return throwError(() => notOpenError(state.value));
         }
-        return serialiseLine(message).pipe(
-          concatMap((line) =>
-            writeToStream(stdout, line, { maxPendingBytes, abort$: broken, name: 'our stdout' }),
-          ),
-        );
+        const line = encodeMessageLine(message);
+        if (line.isErr()) return throwError(() => line.error);
+        return writeToStream(stdout, line.value, writeOptions);
       }),
     close: () =>
       defer(() => {

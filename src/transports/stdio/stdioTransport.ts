@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { AsyncSubject, BehaviorSubject, Observable, Subject } from 'rxjs';
 import type { Subscriber } from 'rxjs';
-import { concatMap, defer, ignoreElements, map, of, share, throwError } from 'rxjs';
+import { defer, ignoreElements, map, of, share, throwError } from 'rxjs';
 import { RxMcpError } from '../../errors.js';
 import type { JsonRpcDecodeError } from '../../jsonrpc/JsonRpcDecodeError.js';
 import type { JsonRpcMessage } from '../../jsonrpc/types.js';
@@ -9,7 +9,7 @@ import type { ConnectionState } from '../../sse/state.js';
 import type { Transport } from '../transport.js';
 import { processExitError } from './processExitError.js';
 import { readMessages } from './readMessages.js';
-import { serialiseLine } from './serialiseLine.js';
+import { encodeMessageLine } from './serialiseLine.js';
 import { shutdownProcessTree } from './shutdownProcessTree.js';
 import { spawnServer, startError } from './spawnServer.js';
 import type { ServerProcess } from './spawnServer.js';
@@ -22,6 +22,7 @@ import type {
 import { watchChildProcess } from './watchChildProcess.js';
 import type { ProcessExit } from './watchChildProcess.js';
 import { writeToStream } from './writeToStream.js';
+import type { WriteToStreamOptions } from './writeToStream.js';
 
 /** A {@link Transport} to an MCP server run as a child process; see {@link stdioTransport}. */
 export interface StdioTransport extends Transport<JsonRpcMessage, JsonRpcMessage> {
@@ -48,8 +49,10 @@ export interface StdioTransport extends Transport<JsonRpcMessage, JsonRpcMessage
 /** One server process, once started: what `send` and `close` need. */
 interface Session {
   readonly stdin: Writable;
-  /** Emits the `closed` error of the exit, for writes still in flight. */
-  readonly exitError$: Observable<RxMcpError>;
+  /** Corks `stdin` until the end of this tick (once per tick): see {@link start}. */
+  coalesce(): void;
+  /** How every write to `stdin` is made (built once: a send is the hot path). */
+  readonly writeOptions: WriteToStreamOptions;
   /** Whether the shutdown sequence has started. */
   stopping(): boolean;
   /** Starts the shutdown sequence (once); `requested`: we asked for it. */
@@ -212,11 +215,34 @@ export function stdioTransport(options: StdioTransportOptions): StdioTransport {
     // void so that a server writing while it shuts down never blocks on a full pipe.
     subscriber.add(() => child.stdout.resume());
 
+    // Performance: the sends made in one tick (the next requests started while a chunk of
+    // responses is handled, a burst of requests) leave in one `writev` instead of one
+    // syscall each, each waking the server. Node's own pattern for this: `cork()`, then
+    // `uncork()` in `process.nextTick`. Order, write callbacks and 'drain' are unchanged;
+    // `end()` (on close) uncorks first.
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      child.stdin.uncork();
+    };
+    const coalesce = (): void => {
+      if (corked) return;
+      corked = true;
+      child.stdin.cork();
+      process.nextTick(uncork);
+    };
+
     return {
       stdin: child.stdin,
-      exitError$: watched.exit$.pipe(
-        map((exited) => processExitError(config.description, exited, ring.lines())),
-      ),
+      coalesce,
+      writeOptions: {
+        maxPendingBytes: config.maxPendingWriteBytes,
+        // Emits the `closed` error of the exit, for writes still in flight.
+        abort$: watched.exit$.pipe(
+          map((exited) => processExitError(config.description, exited, ring.lines())),
+        ),
+        name: `the stdin of \`${config.description}\``,
+      },
       stopping: () => stopping,
       stop,
     };
@@ -235,15 +261,10 @@ export function stdioTransport(options: StdioTransportOptions): StdioTransport {
         if (current === undefined || current.stopping()) {
           return throwError(() => notOpenError('send', config, state.value));
         }
-        return serialiseLine(message).pipe(
-          concatMap((line) =>
-            writeToStream(current.stdin, line, {
-              maxPendingBytes: config.maxPendingWriteBytes,
-              abort$: current.exitError$,
-              name: `the stdin of \`${config.description}\``,
-            }),
-          ),
-        );
+        const line = encodeMessageLine(message);
+        if (line.isErr()) return throwError(() => line.error);
+        current.coalesce();
+        return writeToStream(current.stdin, line.value, current.writeOptions);
       }),
     close: () =>
       defer(() => {

@@ -1,4 +1,4 @@
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, take, toArray } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { RxMcpError } from '../../../src/errors.js';
 import type { ConnectionState } from '../../../src/sse/state.js';
@@ -70,6 +70,19 @@ describe('stdioTransport', () => {
     // Closing again is a no-op that completes at once.
     await done(transport.close());
     await expect(lastValueFrom(transport.messages$)).rejects.toThrow(/create a new transport/);
+  });
+
+  it('sends many messages started in one tick, in order, each send completing', async () => {
+    const transport = stdioTransport(rawServer());
+    const connection = open(transport);
+    const ids = Array.from({ length: 50 }, (_, index) => index + 1);
+    // All started synchronously: they leave together (one corked write) and in this order.
+    const replies = await Promise.all(ids.map((id) => connection.call(id, 'echo', { n: id })));
+
+    expect(replies).toEqual(ids.map((id) => ({ jsonrpc: '2.0', id, result: { n: id } })));
+    const order = await lastValueFrom(connection.received.pipe(take(ids.length), toArray()));
+    expect(order.map((message) => ('id' in message ? message.id : undefined))).toEqual(ids);
+    await done(transport.close());
   });
 
   it('ends the process it spawned even when unsubscribed in the same tick', async () => {
