@@ -15,9 +15,19 @@
 // RSS is its own, with a time limit. Contenders alternate within each round so that drift in
 // the machine's load spreads evenly; the median round is reported.
 //
+// Two figures per contender: events/s (wall clock, which includes the server sharing the
+// machine) and CPU µs/event (process.cpuUsage of the contender's child while it receives,
+// all threads, user + system). On a shared or loaded machine the CPU figure is the one to
+// compare: it measures the work a contender does per event, not the time it waited.
+// Every contender that sees the SSE `data` reads it (sums its length, checked against the
+// stream), so no one is credited for a string it never touched; the SDK gets parsed JSON-RPC
+// messages instead, which is more work, and is only counted.
+//
 //   npm run build && node bench/sse.mjs
-// Environment: SSE_BENCH_EVENTS (200000), SSE_BENCH_RUNS (5), and RXMCP_ENTRY, the module to
-// load rxmcp from (default: the package itself, which needs `npm run build`).
+// Environment: SSE_BENCH_EVENTS (200000), SSE_BENCH_RUNS (5), SSE_BENCH_ONLY (a comma-separated
+// list of contenders to run, for quick comparisons), SSE_BENCH_PROF (a folder: each child runs
+// with `--cpu-prof` writing there), and RXMCP_ENTRY, the module to load rxmcp from (default:
+// the package itself, which needs `npm run build`).
 import { spawn } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
@@ -30,7 +40,7 @@ const TOTAL = Number(process.env.SSE_BENCH_EVENTS ?? 200_000);
 const RUNS = Number(process.env.SSE_BENCH_RUNS ?? 5);
 const TIME_LIMIT_MS = 120_000;
 const EVENT_BYTES = 1024;
-const CONTENDERS = [
+const ALL_CONTENDERS = [
   'raw loop',
   'fromSSE',
   'eventStream',
@@ -38,9 +48,13 @@ const CONTENDERS = [
   'eventsource',
   'MCP SDK',
 ];
+const CONTENDERS = process.env.SSE_BENCH_ONLY
+  ? ALL_CONTENDERS.filter((name) => process.env.SSE_BENCH_ONLY.split(',').includes(name))
+  : ALL_CONTENDERS;
+const PROFILE_DIR = process.env.SSE_BENCH_PROF;
 
 if (process.argv[2] === '--child') {
-  await child(process.argv[3], process.argv[4]);
+  await child(process.argv[3], process.argv[4], process.argv[5]);
 } else {
   await parent();
 }
@@ -58,6 +72,7 @@ async function parent() {
   await once(server, 'listening');
   const url = `http://127.0.0.1:${server.address().port}/sse`;
   const size = body.reduce((sum, chunk) => sum + chunk.length, 0);
+  const dataChars = expectedDataChars();
   console.log(
     `${TOTAL} events, ${(size / 2 ** 20).toFixed(0)} MiB over loopback, ${RUNS} rounds, ` +
       `Node ${process.version}\n`,
@@ -65,27 +80,48 @@ async function parent() {
 
   const results = new Map(CONTENDERS.map((name) => [name, []]));
   for (let round = 0; round < RUNS; round++) {
-    for (const name of CONTENDERS) results.get(name).push(await runChild(name, url));
+    for (const name of CONTENDERS) results.get(name).push(await runChild(name, url, dataChars));
   }
   server.closeAllConnections();
   server.close();
 
   const summary = CONTENDERS.map((name) => summarize(name, results.get(name)));
-  const raw = summary[0].rate;
-  console.log('| contender | events/s | peak RSS (MiB) | × raw loop |');
-  console.log('| --- | ---: | ---: | ---: |');
-  for (const { name, rate, rss, failure } of summary) {
-    if (failure) console.log(`| ${name} | ${failure} | | |`);
-    else console.log(`| ${name} | ${fmt(rate)} | ${rss.toFixed(0)} | ${(rate / raw).toFixed(2)} |`);
-  }
-  const [, , stream, , eventsource, sdk] = summary;
-  const verdict =
-    stream.rate >= 0.85 * raw && stream.rate > eventsource.rate && stream.rate > sdk.rate;
+  const byName = new Map(summary.map((row) => [row.name, row]));
+  const raw = byName.get('raw loop');
   console.log(
-    `\neventStream: ${(stream.rate / raw).toFixed(2)}× the raw loop ` +
-      `(target >= 0.85), ${(stream.rate / eventsource.rate).toFixed(1)}× eventsource, ` +
-      `${(stream.rate / sdk.rate).toFixed(1)}× the MCP SDK: ${verdict ? 'target met' : 'TARGET MISSED'}`,
+    '| contender | events/s | × raw loop | CPU µs/event | × raw loop (CPU) | peak RSS (MiB) |',
   );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const { name, rate, cpu, rss, failure } of summary) {
+    if (failure) console.log(`| ${name} | ${failure} | | | | |`);
+    else {
+      console.log(
+        `| ${name} | ${fmt(rate)} | ${ratio(rate, raw?.rate)} | ${cpu.toFixed(2)} | ` +
+          `${ratio(raw?.cpu, cpu)} | ${rss.toFixed(0)} |`,
+      );
+    }
+  }
+  const [stream, eventsource, sdk] = ['eventStream', 'eventsource', 'MCP SDK'].map((name) =>
+    byName.get(name),
+  );
+  // The verdict needs every one of them (SSE_BENCH_ONLY may have left some out).
+  if ([raw, stream, eventsource, sdk].some((row) => !row || row.failure)) return;
+  // The target is a throughput ratio; the CPU ratio says the same with the machine's load
+  // taken out (a CPU-bound receiver's rate is the inverse of its CPU time per event).
+  const met = (a, b, c, d) => a >= 0.85 * b && a > c && a > d;
+  const byRate = met(stream.rate, raw.rate, eventsource.rate, sdk.rate);
+  const byCpu = met(1 / stream.cpu, 1 / raw.cpu, 1 / eventsource.cpu, 1 / sdk.cpu);
+  console.log(
+    `\neventStream: ${ratio(stream.rate, raw.rate)}× the raw loop by events/s, ` +
+      `${ratio(raw.cpu, stream.cpu)}× by CPU (target >= 0.85); ` +
+      `${ratio(stream.rate, eventsource.rate)}× eventsource, ${ratio(stream.rate, sdk.rate)}× the MCP SDK ` +
+      `by events/s (${ratio(eventsource.cpu, stream.cpu)}×, ${ratio(sdk.cpu, stream.cpu)}× by CPU): ` +
+      `${byRate ? 'target met' : 'TARGET MISSED'} by events/s, ${byCpu ? 'met' : 'MISSED'} by CPU`,
+  );
+}
+
+function ratio(a, b) {
+  return a === undefined || b === undefined ? '' : (a / b).toFixed(2);
 }
 
 // The whole stream, built once as ~64 KiB buffers so that serving it costs the server little.
@@ -101,6 +137,13 @@ function buildStream() {
   }
   if (batch) chunks.push(Buffer.from(batch));
   return chunks;
+}
+
+// What every contender that reads `data` must have summed: the length of each event's data.
+function expectedDataChars() {
+  let sum = 0;
+  for (let i = 0; i < TOTAL; i++) sum += event(i).split('\n')[1].length - 'data: '.length;
+  return sum;
 }
 
 function event(i) {
@@ -138,11 +181,11 @@ function drainOrClose(res) {
   });
 }
 
-function runChild(name, url) {
+function runChild(name, url, dataChars) {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', name, url], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const flags = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
+    const args = [...flags, fileURLToPath(import.meta.url), '--child', name, url, dataChars];
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     proc.stdout.on('data', (data) => (output += data));
     const limit = setTimeout(() => proc.kill('SIGKILL'), TIME_LIMIT_MS);
@@ -157,12 +200,16 @@ function runChild(name, url) {
 function summarize(name, runs) {
   const failed = runs.find((run) => run.failure);
   if (failed) return { name, rate: 0, rss: 0, failure: failed.failure };
-  const rates = runs.map((run) => run.rate).sort((a, b) => a - b);
   return {
     name,
-    rate: rates[Math.floor(rates.length / 2)],
+    rate: median(runs.map((run) => run.rate)),
+    cpu: median(runs.map((run) => run.cpuUsPerEvent)),
     rss: Math.max(...runs.map((run) => run.rssMiB)),
   };
+}
+
+function median(values) {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
 
 function fmt(n) {
@@ -172,14 +219,22 @@ function fmt(n) {
 // ---------------------------------------------------------------------------------------
 // A child: receives the stream with one contender and prints its figures as JSON.
 
-async function child(name, url) {
+async function child(name, url, dataChars) {
   const receive = await contender(name);
+  const tally = { events: 0, dataChars: 0 };
   const start = performance.now();
-  const received = await receive(url);
+  const cpuStart = process.cpuUsage();
+  await receive(url, tally);
+  const cpu = process.cpuUsage(cpuStart);
   const seconds = (performance.now() - start) / 1000;
-  if (received !== TOTAL) throw new Error(`${name} received ${received} of ${TOTAL} events`);
+  if (tally.events !== TOTAL)
+    throw new Error(`${name} received ${tally.events} of ${TOTAL} events`);
+  if (name !== 'MCP SDK' && tally.dataChars !== Number(dataChars)) {
+    throw new Error(`${name} read ${tally.dataChars} characters of data, expected ${dataChars}`);
+  }
   const rssMiB = peakRssKiB() / 1024;
-  process.stdout.write(JSON.stringify({ rate: TOTAL / seconds, rssMiB }));
+  const cpuUsPerEvent = (cpu.user + cpu.system) / TOTAL;
+  process.stdout.write(JSON.stringify({ rate: TOTAL / seconds, cpuUsPerEvent, rssMiB }));
 }
 
 // Linux carries the parent's peak RSS over a fork into the child's getrusage maxRSS, and the
@@ -196,51 +251,57 @@ function peakRssKiB() {
   return process.resourceUsage().maxRSS;
 }
 
-// Each contender resolves with the number of events it received.
+// Each contender counts the events it receives in `tally`, and reads their data, and resolves
+// when the stream is over.
 async function contender(name) {
   switch (name) {
     case 'raw loop': {
       const { createParser } = await import('eventsource-parser');
-      return async (url) => {
-        let count = 0;
-        const parser = createParser({ onEvent: () => count++ });
+      return async (url, tally) => {
+        const parser = createParser({
+          onEvent: (event) => {
+            tally.events++;
+            tally.dataChars += event.data.length;
+          },
+        });
         const response = await fetch(url, { headers: { accept: 'text/event-stream' } });
         const reader = response.body.getReader();
         const decoder = new TextDecoder();
         for (;;) {
           const { done, value } = await reader.read();
-          if (done) return count;
+          if (done) return;
           parser.feed(decoder.decode(value, { stream: true }));
         }
       };
     }
     case 'fromSSE': {
       const { fromSSE } = await rxmcp();
-      return (url) => counted(fromSSE({ url }));
+      return (url, tally) => counted(fromSSE({ url }), tally);
     }
     case 'eventStream': {
       const { eventStream } = await rxmcp();
-      return (url) => counted(eventStream({ url }).events$);
+      return (url, tally) => counted(eventStream({ url }).events$, tally);
     }
     case 'eventStream + boundedBuffer': {
       const { eventStream, boundedBuffer, createValve } = await rxmcp();
-      return (url) => {
+      return (url, tally) => {
         const valve = createValve();
         const { events$ } = eventStream({ url }, { valve });
-        return counted(events$.pipe(boundedBuffer({ overflow: 'pause', valve, capacity: 1024 })));
+        const buffered = events$.pipe(boundedBuffer({ overflow: 'pause', valve, capacity: 1024 }));
+        return counted(buffered, tally);
       };
     }
     case 'eventsource': {
       const { EventSource } = await import('eventsource');
-      return (url) =>
+      return (url, tally) =>
         new Promise((resolve, reject) => {
-          let count = 0;
           const source = new EventSource(url);
-          source.onmessage = () => {
+          source.onmessage = (event) => {
+            tally.dataChars += event.data.length;
             // At the end it would reconnect, so it is closed on the last event.
-            if (++count === TOTAL) {
+            if (++tally.events === TOTAL) {
               source.close();
-              resolve(count);
+              resolve();
             }
           };
           source.onerror = (error) => {
@@ -252,18 +313,16 @@ async function contender(name) {
     case 'MCP SDK': {
       const { StreamableHTTPClientTransport } =
         await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
-      return async (url) => {
+      return async (url, tally) => {
         const transport = new StreamableHTTPClientTransport(new URL(url));
-        let count = 0;
         const done = new Promise((resolve, reject) => {
-          transport.onmessage = () => ++count === TOTAL && resolve(count);
+          transport.onmessage = () => ++tally.events === TOTAL && resolve();
           transport.onerror = reject;
         });
         await transport.start();
         await transport.send({ jsonrpc: '2.0', id: 1, method: 'bench/stream', params: {} });
         await done;
         await transport.close();
-        return count;
       };
     }
     default:
@@ -275,9 +334,15 @@ function rxmcp() {
   return import(process.env.RXMCP_ENTRY ?? 'rxmcp');
 }
 
-function counted(events$) {
+function counted(events$, tally) {
   return new Promise((resolve, reject) => {
-    let count = 0;
-    events$.subscribe({ next: () => count++, error: reject, complete: () => resolve(count) });
+    events$.subscribe({
+      next: (event) => {
+        tally.events++;
+        tally.dataChars += event.data.length;
+      },
+      error: reject,
+      complete: resolve,
+    });
   });
 }

@@ -1,4 +1,4 @@
-import { Observable, Subscription, finalize, from, of, takeWhile } from 'rxjs';
+import { Observable, Subscription, finalize, from, takeWhile } from 'rxjs';
 import type { MonoTypeOperatorFunction, ObservableInput, OperatorFunction } from 'rxjs';
 import { createRingQueue } from './internal/ringQueue.js';
 import { BufferOverflowError } from './internal/bufferOverflowError.js';
@@ -148,8 +148,7 @@ export function boundedBuffer<T, R>(
   config: BoundedBufferConfig<T, R> = {},
 ): OperatorFunction<T, R> {
   const {
-    // Without a consumer R is T (see the first overload), so the item is its own result.
-    consume = (item: T) => of(item as unknown as R),
+    consume,
     concurrency = 1,
     capacity = 1024,
     overflow = 'error',
@@ -190,6 +189,18 @@ export function boundedBuffer<T, R>(
 
       const startConsume = (item: T): void => {
         active++;
+        if (consume === undefined) {
+          // Performance: without a consumer the item is its own result (R is T, see the first
+          // overload), and this does what consuming it with `of(item)` did, minus the
+          // Observable, Subscription and finalize that cost ~0.5 µs per item: the slot is
+          // taken while the item is delivered, so an item that a synchronous source pushes
+          // meanwhile waits in the queue, and then handed on.
+          calls++;
+          subscriber.next(item as unknown as R);
+          active--;
+          pump();
+          return;
+        }
         let work: Observable<R>;
         try {
           work = from(consume(item, calls++));

@@ -1,5 +1,6 @@
 import { defer, filter } from 'rxjs';
 import type { MonoTypeOperatorFunction } from 'rxjs';
+import { createIdWindow } from './internal/idWindow.js';
 import { readProperty } from './internal/readProperty.js';
 
 /** Options of {@link dedupeById}. Every option is optional. */
@@ -81,35 +82,4 @@ export function dedupeById<T, K = unknown>(
 
 function defaultIdOf(item: unknown): unknown {
   return readProperty(item, 'id');
-}
-
-interface IdWindow<K> {
-  /** Adds `id` and returns `true`, or returns `false` when it is already in the window. */
-  remember(id: K): boolean;
-}
-
-/**
- * A FIFO window of ids: a Set answers "seen?" and a ring of the same size says which id to
- * forget next. Evicting through the ring is O(1); evicting a Set's first key through its
- * iterator can degrade, because engines leave deleted slots at the front until they rehash.
- */
-function createIdWindow<K>(capacity: number): IdWindow<K> {
-  const members = new Set<K>();
-  // Grows to `capacity` entries and is then overwritten in place, oldest first.
-  const ring: K[] = [];
-  let oldest = 0;
-  return {
-    remember(id) {
-      if (members.has(id)) return false;
-      if (ring.length < capacity) {
-        ring.push(id);
-      } else {
-        members.delete(ring[oldest] as K);
-        ring[oldest] = id;
-        oldest = (oldest + 1) % capacity;
-      }
-      members.add(id);
-      return true;
-    },
-  };
 }

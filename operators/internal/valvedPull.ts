@@ -1,5 +1,4 @@
-import { EMPTY, concatMap, expand, first, map, of, takeWhile } from 'rxjs';
-import type { Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { Valve } from '../valve.js';
 
 /**
@@ -15,8 +14,8 @@ export type Pulled<T> = { readonly done: true } | { readonly done?: false; reado
  * The next pull is requested only after the previous value was delivered downstream, so a
  * consumer that pauses the valve synchronously on a value (a full `boundedBuffer`) stops the
  * very next pull. While paused nothing is pulled, so the source's own backpressure reaches
- * its producer. Waiting is a subscription to `valve.paused$` turning `false`: no polling, and
- * unsubscribing ends the wait.
+ * its producer. Waiting is a subscription to `valve.paused$`, which also says when to pull
+ * again: no polling, and unsubscribing ends the wait.
  *
  * Cleanup of the source itself (cancel, return) is the caller's job: only it knows how.
  */
@@ -24,14 +23,52 @@ export function valvedPull<T>(
   pull: () => PromiseLike<Pulled<T>>,
   valve: Valve | undefined,
 ): Observable<T> {
-  const open$ = valve ? valve.paused$.pipe(first((paused) => !paused)) : of(false);
-  // Cold: each subscription waits for the valve, then pulls once.
-  const pullOnce$ = open$.pipe(concatMap(() => pull()));
-  return pullOnce$.pipe(
-    // expand emits each answer before it subscribes to the next pull; pulls are
-    // asynchronous, so the chain never deepens the stack.
-    expand((answer) => (answer.done ? EMPTY : pullOnce$)),
-    takeWhile((answer): answer is { readonly done?: false; readonly value: T } => !answer.done),
-    map((answer) => answer.value),
-  );
+  // Performance: this runs once per body chunk of every SSE stream. It used to be
+  // `open$.pipe(concatMap(pull))` re-subscribed through `expand` for each chunk, which built
+  // and tore down half a dozen subscribers per pull: ~14 µs per 64 KiB chunk, a quarter of
+  // a microsecond per SSE event. Here a pull is a function call and a `then`; the valve is
+  // followed by one subscription for the whole stream, whose last value says whether to pull.
+  return new Observable<T>((subscriber) => {
+    let open = true;
+    // A pull that found the valve closed, to be made when it opens.
+    let parked = false;
+
+    const pullNext = (): void => {
+      if (subscriber.closed) return;
+      if (!open) {
+        parked = true;
+        return;
+      }
+      let answer: PromiseLike<Pulled<T>>;
+      try {
+        answer = pull();
+      } catch (error) {
+        subscriber.error(error);
+        return;
+      }
+      // Settles asynchronously, so the chain of pulls never deepens the stack.
+      answer.then(deliver, (error: unknown) => subscriber.error(error));
+    };
+
+    const deliver = (answer: Pulled<T>): void => {
+      if (subscriber.closed) return;
+      if (answer.done) {
+        subscriber.complete();
+        return;
+      }
+      subscriber.next(answer.value);
+      pullNext();
+    };
+
+    // paused$ replays its state on subscription, so `open` is right before the first pull.
+    const watching = valve?.paused$.subscribe((paused) => {
+      open = !paused;
+      if (open && parked) {
+        parked = false;
+        pullNext();
+      }
+    });
+    pullNext();
+    return () => watching?.unsubscribe();
+  });
 }

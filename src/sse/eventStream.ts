@@ -5,6 +5,7 @@ import { resumeFrom } from '../../operators/resumeFrom.js';
 import { retryWithJitter } from '../../operators/retryWithJitter.js';
 import type { RetryWithJitterConfig } from '../../operators/retryWithJitter.js';
 import { RxMcpError } from '../errors.js';
+import { createFanOut } from './fanOut.js';
 import { fromSSE } from './fromSSE.js';
 import type { FromSseOptions } from './fromSSE.js';
 import type { ConnectionState } from './state.js';
@@ -182,7 +183,8 @@ export function eventStream(
       error: (error: unknown) => state.next({ type: 'closed', reason: RxMcpError.from(error) }),
       unsubscribe: () => state.next({ type: 'closed' }),
     }),
-    share(),
+    // A Subject's multicast, minus its per-event allocations (see createFanOut).
+    share({ connector: createFanOut<SseEvent> }),
   );
 
   return {

@@ -17,6 +17,15 @@ describe('idleTimeout', () => {
     });
   });
 
+  it('keeps a lively source going over many idle periods, then fails exactly idleMs after its last value', () => {
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-b-c-d-e-f-g-h-i-j-------k');
+      const result = source.pipe(idleTimeout({ idleMs: 3, error: () => idle }));
+      expectObservable(result).toBe('-a-b-c-d-e-f-g-h-i-j--#', undefined, idle);
+      expectSubscriptions(source.subscriptions).toBe('^---------------------!');
+    });
+  });
+
   it('covers the wait for the first value too', () => {
     newScheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('-----a').pipe(idleTimeout({ idleMs: 3, error: () => idle }))).toBe(
