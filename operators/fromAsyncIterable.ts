@@ -1,4 +1,5 @@
-import { Observable } from 'rxjs';
+import { defer } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { valvedPull } from './internal/valvedPull.js';
 import type { Valve } from './valve.js';
 
@@ -46,28 +47,17 @@ export function fromAsyncIterable<T>(
   iterable: AsyncIterable<T>,
   options: FromAsyncIterableOptions = {},
 ): Observable<T> {
-  return new Observable<T>((subscriber) => {
+  return defer(() => {
     const iterator = iterable[Symbol.asyncIterator]();
-    let settled = false;
-    const iterating = valvedPull<T>(() => iterator.next(), options.valve).subscribe({
-      next: (value) => subscriber.next(value),
-      // `settled` is set before notifying: the teardown runs inside error() and complete().
-      error: (error: unknown) => {
-        settled = true;
-        subscriber.error(error);
+    // Abandoned midway, the iterator is told to return (a finished one has cleaned up). The
+    // promise only reports the producer's cleanup failing, and nobody is listening any more,
+    // so that report is dropped on purpose.
+    return valvedPull<T>(
+      () => iterator.next(),
+      options.valve,
+      () => {
+        iterator.return?.().then(undefined, () => undefined);
       },
-      complete: () => {
-        settled = true;
-        subscriber.complete();
-      },
-    });
-
-    return () => {
-      iterating.unsubscribe();
-      // A finished iterator has already cleaned up; return() on it would be a no-op at best.
-      // The promise only reports the producer's cleanup failing, and nobody is listening any
-      // more, so that report is dropped on purpose.
-      if (!settled) iterator.return?.().then(undefined, () => undefined);
-    };
+    );
   });
 }

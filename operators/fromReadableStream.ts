@@ -1,4 +1,5 @@
-import { Observable } from 'rxjs';
+import { defer, finalize } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { valvedPull } from './internal/valvedPull.js';
 import type { Valve } from './valve.js';
 
@@ -51,31 +52,17 @@ export function fromReadableStream<T>(
   options: FromReadableStreamOptions = {},
 ): Observable<T> {
   const { valve, cancelOnUnsubscribe = true } = options;
-  return new Observable<T>((subscriber) => {
+  return defer(() => {
     const reader = stream.getReader();
-    let settled = false;
-    const reading = valvedPull<T>(() => reader.read(), valve).subscribe({
-      next: (chunk) => subscriber.next(chunk),
-      // `settled` is set before notifying: the teardown runs inside error() and complete().
-      error: (error: unknown) => {
-        settled = true;
-        subscriber.error(error);
-      },
-      complete: () => {
-        settled = true;
-        subscriber.complete();
-      },
-    });
-
-    return () => {
-      reading.unsubscribe();
-      if (!settled && cancelOnUnsubscribe) {
-        // cancel() settles a pending read() at once, so the lock can be released right after.
-        // Its promise only reports the source's cancel hook failing, and nobody is listening
-        // any more, so that report is dropped on purpose.
-        reader.cancel().catch(() => undefined);
-      }
-      reader.releaseLock();
-    };
+    // Abandoned midway, the stream is cancelled: cancel() settles a pending read() at once,
+    // so the lock can be released right after (finalize runs after the source's teardown).
+    // Its promise only reports the source's cancel hook failing, and nobody is listening any
+    // more, so that report is dropped on purpose.
+    const abandon = cancelOnUnsubscribe
+      ? () => void reader.cancel().catch(() => undefined)
+      : undefined;
+    return valvedPull<T>(() => reader.read(), valve, abandon).pipe(
+      finalize(() => reader.releaseLock()),
+    );
   });
 }

@@ -17,11 +17,14 @@ export type Pulled<T> = { readonly done: true } | { readonly done?: false; reado
  * its producer. Waiting is a subscription to `valve.paused$`, which also says when to pull
  * again: no polling, and unsubscribing ends the wait.
  *
- * Cleanup of the source itself (cancel, return) is the caller's job: only it knows how.
+ * A source that finished (done, or failed) has cleaned up after itself. One abandoned midway
+ * (the subscriber left first) has not: `abandon` is called then, and only then, to cancel or
+ * return it — only the caller knows how.
  */
 export function valvedPull<T>(
   pull: () => PromiseLike<Pulled<T>>,
   valve: Valve | undefined,
+  abandon?: () => void,
 ): Observable<T> {
   // Performance: this runs once per body chunk of every SSE stream. It used to be
   // `open$.pipe(concatMap(pull))` re-subscribed through `expand` for each chunk, which built
@@ -32,6 +35,12 @@ export function valvedPull<T>(
     let open = true;
     // A pull that found the valve closed, to be made when it opens.
     let parked = false;
+    // Set before notifying the end: the teardown runs inside error() and complete().
+    let settled = false;
+    const fail = (error: unknown): void => {
+      settled = true;
+      subscriber.error(error);
+    };
 
     const pullNext = (): void => {
       if (subscriber.closed) return;
@@ -43,16 +52,19 @@ export function valvedPull<T>(
       try {
         answer = pull();
       } catch (error) {
-        subscriber.error(error);
+        fail(error);
         return;
       }
       // Settles asynchronously, so the chain of pulls never deepens the stack.
-      answer.then(deliver, (error: unknown) => subscriber.error(error));
+      answer.then(deliver, (error: unknown) => {
+        if (!subscriber.closed) fail(error);
+      });
     };
 
     const deliver = (answer: Pulled<T>): void => {
       if (subscriber.closed) return;
       if (answer.done) {
+        settled = true;
         subscriber.complete();
         return;
       }
@@ -69,6 +81,9 @@ export function valvedPull<T>(
       }
     });
     pullNext();
-    return () => watching?.unsubscribe();
+    return () => {
+      watching?.unsubscribe();
+      if (!settled) abandon?.();
+    };
   });
 }

@@ -33,12 +33,13 @@ export type ResponseVerdict = 'stream' | 'done';
  * ## Example
  *
  * ```ts
+ * import { asyncScheduler } from 'rxjs';
  * import { checkResponse } from 'rxmcp';
  *
  * const response = await fetch('https://example.com/events', {
  *   headers: { Accept: 'text/event-stream' },
  * });
- * const verdict = checkResponse(response, response.url, Date.now());
+ * const verdict = checkResponse(response, response.url, asyncScheduler.now());
  * if (verdict.isErr()) console.log(verdict.error.message);
  * ```
  */
