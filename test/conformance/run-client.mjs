@@ -16,12 +16,12 @@
 //   RXMCP_CONFORMANCE_RESULTS       where the runner writes checks.json, stdout and stderr
 //                                   per scenario (default: a fresh folder in the OS temp dir)
 //   RXMCP_CONFORMANCE_VERBOSE=1     print the runner's whole output, pass or fail
-import { Buffer } from 'node:buffer';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fail as failWith, findNode22 as findNode22For, indent, spawnCollect } from './support.mjs';
 
 /** The client scenarios of the issue; the auth scenarios are out of scope. */
 const DEFAULT_SCENARIOS = [
@@ -159,59 +159,17 @@ function readChecks(outputDir, problems) {
   }
 }
 
-/** The Node 22 binary of the node-<platform>-<arch> package (see package.json). */
-function findNode22() {
-  const pkg = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
-  const bin = join(
-    here,
-    'node_modules',
-    pkg,
-    'bin',
-    process.platform === 'win32' ? 'node.exe' : 'node',
-  );
-  if (!existsSync(bin)) {
-    fail(
-      `${bin} is missing. Run: (cd test/conformance && npm ci). If it is still missing, ` +
-        `${pkg} is not among the optionalDependencies of test/conformance/package.json: ` +
-        'add it at the same version as the others and run npm install there.',
-    );
-  }
-  return bin;
-}
-
-/** Runs a command; resolves with its exit and its stdout and stderr interleaved. */
-function spawnCollect(file, args, options) {
-  return new Promise((resolvePromise) => {
-    const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks = [];
-    child.stdout.on('data', (chunk) => chunks.push(chunk));
-    child.stderr.on('data', (chunk) => chunks.push(chunk));
-    const stop = () => child.kill('SIGTERM');
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    child.on('error', (error) => chunks.push(Buffer.from(`\nspawn failed: ${error.message}\n`)));
-    child.on('close', (code, signal) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolvePromise({ code: code ?? 1, signal, output: Buffer.concat(chunks).toString('utf8') });
-    });
-  });
-}
-
 function shellQuote(word) {
   if (process.platform === 'win32') return `"${word}"`;
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The runner's output, indented under the summary line and without colour codes. */
-function indent(text) {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, '').replace(/^/gm, '    | ');
+function fail(message) {
+  return failWith('conformance:client', message);
 }
 
-function fail(message) {
-  console.error(`conformance:client: ${message}`);
-  process.exit(2);
+function findNode22() {
+  return findNode22For('conformance:client');
 }
 
 await main();

@@ -16,13 +16,13 @@
 //   RXMCP_CONFORMANCE_RESULTS     where the runner writes checks.json per scenario
 //                                 (default: a fresh folder in the OS temp dir)
 //   RXMCP_CONFORMANCE_VERBOSE=1   print the runner's whole output, pass or fail
-import { Buffer } from 'node:buffer';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startConformanceServer } from './server-fixture.mjs';
+import { fail as failWith, findNode22 as findNode22For, indent, spawnCollect } from './support.mjs';
 
 /** The whole run (32 scenarios take about 2 s); the runner is killed after this. */
 const RUN_TIMEOUT_MS = 300_000;
@@ -70,6 +70,7 @@ async function main() {
         node22,
         [cli, 'server', '--url', fixture.url, ...selection, '--output-dir', resultsRoot],
         { cwd: here, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+        RUN_TIMEOUT_MS,
       );
       const scenarios = scenariosOf(run.output, selection);
       for (const scenario of scenarios) outcomes.push(judge(scenario));
@@ -158,55 +159,6 @@ function judge({ name, dir }) {
   return { ok, succeeded, warnings };
 }
 
-/** The Node 22 binary of the node-<platform>-<arch> package (see package.json). */
-function findNode22() {
-  const pkg = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
-  const bin = join(
-    here,
-    'node_modules',
-    pkg,
-    'bin',
-    process.platform === 'win32' ? 'node.exe' : 'node',
-  );
-  if (!existsSync(bin)) {
-    fail(
-      `${bin} is missing. Run: (cd test/conformance && npm ci). If it is still missing, ` +
-        `${pkg} is not among the optionalDependencies of test/conformance/package.json.`,
-    );
-  }
-  return bin;
-}
-
-/** Runs a command; resolves with its exit and its stdout and stderr interleaved. */
-function spawnCollect(file, args, options) {
-  return new Promise((resolvePromise) => {
-    const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks = [];
-    let timedOut = false;
-    child.stdout.on('data', (chunk) => chunks.push(chunk));
-    child.stderr.on('data', (chunk) => chunks.push(chunk));
-    const stop = () => child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, RUN_TIMEOUT_MS);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    child.on('error', (error) => chunks.push(Buffer.from(`\nspawn failed: ${error.message}\n`)));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolvePromise({
-        code: code ?? 1,
-        signal,
-        timedOut,
-        output: Buffer.concat(chunks).toString('utf8'),
-      });
-    });
-  });
-}
-
 function version(path) {
   try {
     return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
@@ -218,15 +170,12 @@ function version(path) {
 const seconds = (started) => ((Date.now() - started) / 1000).toFixed(1);
 const verbose = () => process.env.RXMCP_CONFORMANCE_VERBOSE === '1';
 
-/** The runner's output, indented under the summary lines and without colour codes. */
-function indent(text) {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, '').replace(/^/gm, '    | ');
+function fail(message) {
+  return failWith('conformance:server', message);
 }
 
-function fail(message) {
-  console.error(`conformance:server: ${message}`);
-  process.exit(2);
+function findNode22() {
+  return findNode22For('conformance:server');
 }
 
 await main();
