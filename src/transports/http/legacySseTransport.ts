@@ -3,11 +3,9 @@ import {
   EMPTY,
   Subject,
   asyncScheduler,
-  catchError,
   concat,
   defer,
   filter,
-  finalize,
   from,
   ignoreElements,
   map,
@@ -17,8 +15,6 @@ import {
   race,
   share,
   take,
-  takeUntil,
-  tap,
   throwError,
 } from 'rxjs';
 import type { Observable } from 'rxjs';
@@ -49,6 +45,7 @@ import { postToEndpoint } from './postToEndpoint.js';
 import type { EndpointPostContext } from './postToEndpoint.js';
 import { sameOriginFetch } from './sameOriginFetch.js';
 import { sseMessages } from './sseMessages.js';
+import { endConnection } from './endConnection.js';
 
 /** One subscription's worth of legacy transport. */
 interface LegacyConnection {
@@ -226,16 +223,10 @@ export function legacySseTransport(options: LegacySseTransportOptions): HttpClie
     });
     return stream.events$.pipe(
       mergeMap(onEvent),
-      takeUntil(connection.closing),
-      tap({
-        error: (error: unknown) => state.next({ type: 'closed', reason: RxMcpError.from(error) }),
-      }),
-      catchError((error: unknown) => throwError(() => RxMcpError.from(error))),
-      finalize(() => {
+      endConnection(state, connection.closing, () => {
         states.unsubscribe();
         controller.abort();
         if (current === connection) current = undefined;
-        if (state.value.type !== 'closed') state.next({ type: 'closed' });
       }),
     );
   }).pipe(share());

@@ -14,18 +14,17 @@ import {
   share,
   switchMap,
   take,
-  takeUntil,
   tap,
   throwError,
 } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { RxMcpError } from '../../errors.js';
 import { isNotification, isRequest, isSuccessResponse } from '../../jsonrpc/typeGuards.js';
 import type { JsonRpcMessage } from '../../jsonrpc/types.js';
 import { DEFAULT_MAX_BUFFER_SIZE } from '../../sse/parseEventStream.js';
 import type { ConnectionState } from '../../sse/state.js';
 import type { JsonRpcDecodeError } from '../../jsonrpc/JsonRpcDecodeError.js';
 import type { HttpClientTransport } from './HttpClientTransport.js';
+import { endConnection } from './endConnection.js';
 import { createReinitializer } from './createReinitializer.js';
 import type { Reinitializer } from './createReinitializer.js';
 import { deleteSession } from './deleteSession.js';
@@ -155,15 +154,9 @@ export function streamableHttpTransport(
             ),
           );
     return merge(connection.replies.pipe(mergeAll()), listen$).pipe(
-      takeUntil(connection.closing),
-      tap({
-        error: (error: unknown) => state.next({ type: 'closed', reason: RxMcpError.from(error) }),
-      }),
-      catchError((error: unknown) => throwError(() => RxMcpError.from(error))),
-      finalize(() => {
+      endConnection(state, connection.closing, () => {
         connection.closing.next();
         if (current === connection) current = undefined;
-        if (state.value.type !== 'closed') state.next({ type: 'closed' });
       }),
     );
   }).pipe(share());
