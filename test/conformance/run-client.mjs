@@ -16,12 +16,10 @@
 //   RXMCP_CONFORMANCE_RESULTS       where the runner writes checks.json, stdout and stderr
 //                                   per scenario (default: a fresh folder in the OS temp dir)
 //   RXMCP_CONFORMANCE_VERBOSE=1     print the runner's whole output, pass or fail
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fail as failWith, findNode22 as findNode22For, indent, spawnCollect } from './support.mjs';
+import { indent, nodeVersion, prepareRun, spawnCollect } from './support.mjs';
 
 /** The client scenarios of the issue; the auth scenarios are out of scope. */
 const DEFAULT_SCENARIOS = [
@@ -34,38 +32,15 @@ const DEFAULT_SCENARIOS = [
 const SCENARIO_TIMEOUT_MS = 30_000;
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..');
 
 function main() {
   const scenarios = process.argv.length > 2 ? process.argv.slice(2) : DEFAULT_SCENARIOS;
-  const node22 = findNode22();
-  const cli = join(
-    here,
-    'node_modules',
-    '@modelcontextprotocol',
-    'conformance',
-    'dist',
-    'index.js',
+  const { node22, cli, cliVersion, entry, resultsRoot } = prepareRun(
+    'conformance:client',
+    'rxmcp-conformance-',
   );
-  if (!existsSync(cli)) fail(`${cli} is missing. Run: (cd test/conformance && npm ci)`);
-  const entry = resolve(process.env.RXMCP_ENTRY ?? join(repo, 'dist', 'esm', 'src', 'index.js'));
-  if (!existsSync(entry)) fail(`${entry} is missing. Build the library first: npm run build`);
   const clientNode = process.env.RXMCP_CONFORMANCE_CLIENT_NODE ?? process.execPath;
-  const resultsRoot = process.env.RXMCP_CONFORMANCE_RESULTS
-    ? resolve(process.env.RXMCP_CONFORMANCE_RESULTS)
-    : mkdtempSync(join(tmpdir(), 'rxmcp-conformance-'));
-  mkdirSync(resultsRoot, { recursive: true });
-
-  const version = (path) => {
-    try {
-      return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
-    } catch (error) {
-      return fail(`${path} --version failed: ${error.message}`);
-    }
-  };
-  const cliVersion = JSON.parse(
-    readFileSync(join(dirname(cli), '..', 'package.json'), 'utf8'),
-  ).version;
+  const version = (path) => nodeVersion('conformance:client', path);
   console.log(
     `conformance ${cliVersion} on node ${version(node22)}; client on node ${version(clientNode)}; ` +
       `rxmcp from ${entry}`,
@@ -162,14 +137,6 @@ function readChecks(outputDir, problems) {
 function shellQuote(word) {
   if (process.platform === 'win32') return `"${word}"`;
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-function fail(message) {
-  return failWith('conformance:client', message);
-}
-
-function findNode22() {
-  return findNode22For('conformance:client');
 }
 
 await main();

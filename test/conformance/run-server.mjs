@@ -16,42 +16,23 @@
 //   RXMCP_CONFORMANCE_RESULTS     where the runner writes checks.json per scenario
 //                                 (default: a fresh folder in the OS temp dir)
 //   RXMCP_CONFORMANCE_VERBOSE=1   print the runner's whole output, pass or fail
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startConformanceServer } from './server-fixture.mjs';
-import { fail as failWith, findNode22 as findNode22For, indent, spawnCollect } from './support.mjs';
+import { indent, nodeVersion, prepareRun, spawnCollect } from './support.mjs';
 
 /** The whole run (32 scenarios take about 2 s); the runner is killed after this. */
 const RUN_TIMEOUT_MS = 300_000;
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..');
 
 async function main() {
   const only = process.argv.slice(2);
-  const node22 = findNode22();
-  const cli = join(
-    here,
-    'node_modules',
-    '@modelcontextprotocol',
-    'conformance',
-    'dist',
-    'index.js',
+  const { node22, cli, cliVersion, entry, resultsRoot } = prepareRun(
+    'conformance:server',
+    'rxmcp-conformance-server-',
   );
-  if (!existsSync(cli)) fail(`${cli} is missing. Run: (cd test/conformance && npm ci)`);
-  const entry = resolve(process.env.RXMCP_ENTRY ?? join(repo, 'dist', 'esm', 'src', 'index.js'));
-  if (!existsSync(entry)) fail(`${entry} is missing. Build the library first: npm run build`);
-  const resultsRoot = process.env.RXMCP_CONFORMANCE_RESULTS
-    ? resolve(process.env.RXMCP_CONFORMANCE_RESULTS)
-    : mkdtempSync(join(tmpdir(), 'rxmcp-conformance-server-'));
-  mkdirSync(resultsRoot, { recursive: true });
-
-  const cliVersion = JSON.parse(
-    readFileSync(join(dirname(cli), '..', 'package.json'), 'utf8'),
-  ).version;
   const fixture = await startConformanceServer({ entry });
   console.log(
     `conformance ${cliVersion} on node ${version(node22)}; server on node ${process.version}; ` +
@@ -160,22 +141,10 @@ function judge({ name, dir }) {
 }
 
 function version(path) {
-  try {
-    return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
-  } catch (error) {
-    return fail(`${path} --version failed: ${error.message}`);
-  }
+  return nodeVersion('conformance:server', path);
 }
 
 const seconds = (started) => ((Date.now() - started) / 1000).toFixed(1);
 const verbose = () => process.env.RXMCP_CONFORMANCE_VERBOSE === '1';
-
-function fail(message) {
-  return failWith('conformance:server', message);
-}
-
-function findNode22() {
-  return findNode22For('conformance:server');
-}
 
 await main();

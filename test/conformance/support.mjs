@@ -2,9 +2,10 @@
 // `npm ci` in this folder installed, running the suite's CLI and collecting its output, and
 // failing loudly.
 import { Buffer } from 'node:buffer';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -77,4 +78,45 @@ export function spawnCollect(file, args, options, timeoutMs) {
 export function indent(text) {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, '').replace(/^/gm, '    | ');
+}
+
+/**
+ * What every run needs, checked before anything starts: the Node 22 binary, the suite's CLI
+ * and its version, the built library to test (`RXMCP_ENTRY`, default dist/esm), and the
+ * folder the runner writes results to (`RXMCP_CONFORMANCE_RESULTS`, default a fresh temp dir
+ * named with `resultsPrefix`).
+ */
+export function prepareRun(label, resultsPrefix) {
+  const node22 = findNode22(label);
+  const cli = join(
+    here,
+    'node_modules',
+    '@modelcontextprotocol',
+    'conformance',
+    'dist',
+    'index.js',
+  );
+  if (!existsSync(cli)) fail(label, `${cli} is missing. Run: (cd test/conformance && npm ci)`);
+  const repo = resolve(here, '..', '..');
+  const entry = resolve(process.env.RXMCP_ENTRY ?? join(repo, 'dist', 'esm', 'src', 'index.js'));
+  if (!existsSync(entry)) {
+    fail(label, `${entry} is missing. Build the library first: npm run build`);
+  }
+  const resultsRoot = process.env.RXMCP_CONFORMANCE_RESULTS
+    ? resolve(process.env.RXMCP_CONFORMANCE_RESULTS)
+    : mkdtempSync(join(tmpdir(), resultsPrefix));
+  mkdirSync(resultsRoot, { recursive: true });
+  const cliVersion = JSON.parse(
+    readFileSync(join(dirname(cli), '..', 'package.json'), 'utf8'),
+  ).version;
+  return { node22, cli, cliVersion, entry, resultsRoot };
+}
+
+/** `path --version`, for the run's header line. */
+export function nodeVersion(label, path) {
+  try {
+    return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+  } catch (error) {
+    return fail(label, `${path} --version failed: ${error.message}`);
+  }
 }
