@@ -2,6 +2,8 @@ import { asyncScheduler } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import { createMemoryEventStore } from './EventStore.js';
 import type { EventStore } from './EventStore.js';
+import { resolveCors, withCorsOrigins } from './cors.js';
+import type { CorsOptions, ResolvedCors } from './cors.js';
 
 /** Protocol revisions that use the Streamable HTTP transport, newest first. */
 export const STREAMABLE_HTTP_PROTOCOL_VERSIONS: readonly string[] = [
@@ -35,10 +37,17 @@ export interface StreamableHttpServerOptions {
   /**
    * Accepted `Origin` header values (requests without `Origin`, from non-browser clients,
    * pass): a host name (any scheme and port) or a full origin (`https://app.example`).
-   * `'any'` turns the check off.
+   * `'any'` turns the check off. The origins of `cors` are added to it.
    * @default LOCALHOST_NAMES
    */
   readonly allowedOrigins?: readonly string[] | 'any';
+  /**
+   * Cross-origin access (CORS) for pages of other origins: preflight `OPTIONS` answered,
+   * `Access-Control-*` headers on every response to a listed origin. Its origins are added to
+   * `allowedOrigins`; `origins: '*'` turns the `Origin` check off (see {@link CorsOptions}).
+   * @default undefined (no CORS: `OPTIONS` gets 405, no `Access-Control-*` headers)
+   */
+  readonly cors?: CorsOptions;
   /**
    * When set, every request must carry `Authorization: Bearer <token>` (compared in constant
    * time), or a function that accepts the token; others get 401.
@@ -119,18 +128,20 @@ export interface StreamableHttpServerOptions {
 
 /** {@link StreamableHttpServerOptions} with every default applied. */
 export type ResolvedServerOptions = Required<
-  Omit<StreamableHttpServerOptions, 'bearerToken' | 'eventStoreCapacity'>
+  Omit<StreamableHttpServerOptions, 'bearerToken' | 'eventStoreCapacity' | 'cors'>
 > &
-  Pick<StreamableHttpServerOptions, 'bearerToken'>;
+  Pick<StreamableHttpServerOptions, 'bearerToken'> & { readonly cors: ResolvedCors | undefined };
 
 /** Applies defaults and checks numbers, so that a typo fails at creation, not under load. */
 export function resolveServerOptions(options: StreamableHttpServerOptions): ResolvedServerOptions {
+  const cors = resolveCors(options.cors);
   const resolved: ResolvedServerOptions = {
     path: options.path ?? '/mcp',
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     allowedHosts: options.allowedHosts ?? LOCALHOST_NAMES,
-    allowedOrigins: options.allowedOrigins ?? LOCALHOST_NAMES,
+    allowedOrigins: withCorsOrigins(options.allowedOrigins ?? LOCALHOST_NAMES, cors),
+    cors,
     bearerToken: options.bearerToken,
     responseMode: options.responseMode ?? 'sse',
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,

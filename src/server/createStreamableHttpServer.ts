@@ -17,6 +17,7 @@ import {
 } from 'rxjs';
 import { RxMcpError } from '../errors.js';
 import { checkAccess } from './checkAccess.js';
+import { MCP_METHODS, addCorsHeaders, answerPreflight } from './cors.js';
 import type { SessionHandle } from './createServerSession.js';
 import { createSlots } from './createSlots.js';
 import { handleGet } from './handleGet.js';
@@ -125,6 +126,9 @@ export function createStreamableHttpServer(
       inFlight.delete(res);
       settled.next();
     });
+    // Before anything can answer: refusals and SSE streams need them too, or the page sees
+    // an opaque network error instead of the status.
+    if (resolved.cors !== undefined) addCorsHeaders(req, res, resolved.cors);
     if (closing) {
       res.setHeader('connection', 'close');
       sendRefusal(res, refusal(503, 'The server is shutting down.'));
@@ -135,9 +139,18 @@ export function createStreamableHttpServer(
       sendRefusal(res, refusal(404, `Not found; the MCP endpoint is ${resolved.path}.`));
       return;
     }
-    const denied = checkAccess(req, resolved);
+    const preflightCors = req.method === 'OPTIONS' ? resolved.cors : undefined;
+    // Browsers send no credentials on a preflight: only Host and Origin are checked.
+    const denied = checkAccess(
+      req,
+      preflightCors === undefined ? resolved : { ...resolved, bearerToken: undefined },
+    );
     if (denied !== undefined) {
       sendRefusal(res, denied);
+      return;
+    }
+    if (preflightCors !== undefined) {
+      answerPreflight(res, preflightCors);
       return;
     }
     switch (req.method) {
@@ -165,7 +178,7 @@ export function createStreamableHttpServer(
         sendRefusal(
           res,
           refusal(405, `Method ${req.method ?? ''} is not allowed on the MCP endpoint.`, {
-            headers: { allow: 'GET, POST, DELETE' },
+            headers: { allow: MCP_METHODS },
           }),
         );
     }
