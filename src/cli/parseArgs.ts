@@ -28,6 +28,8 @@ export interface ProxyConfig extends CommonConfig {
   readonly bearerToken?: string;
   readonly allowedHosts?: readonly string[] | 'any';
   readonly allowedOrigins?: readonly string[] | 'any';
+  /** Origins whose pages may call the proxy cross-origin (CORS), or `'*'` for any. */
+  readonly corsOrigins?: readonly string[] | '*';
   readonly sessionTimeoutMs: number;
   readonly maxSessions: number;
   /** Serve the demo page at `/`. */
@@ -65,6 +67,7 @@ export function parseProxyArgs(argv: readonly string[], env: Env): Result<ProxyC
     'bearer-token': { type: 'string' },
     'allowed-hosts': { type: 'string' },
     'allowed-origins': { type: 'string' },
+    'cors-origin': { type: 'string', multiple: true },
     'session-timeout': { type: 'string' },
     'max-sessions': { type: 'string' },
     env: { type: 'string', multiple: true },
@@ -114,6 +117,8 @@ export function parseProxyArgs(argv: readonly string[], env: Env): Result<ProxyC
   const bearerToken = str(values['bearer-token']) ?? env.RXMCP_BEARER_TOKEN;
   const allowedHosts = list(str(values['allowed-hosts']) ?? env.RXMCP_ALLOWED_HOSTS);
   const allowedOrigins = list(str(values['allowed-origins']) ?? env.RXMCP_ALLOWED_ORIGINS);
+  const corsOrigins = parseCorsOrigins(strings(values['cors-origin']), env.RXMCP_CORS_ORIGINS);
+  if (corsOrigins.isErr()) return corsOrigins;
   const cwd = str(values.cwd);
   return Ok({
     ...base.value,
@@ -131,6 +136,7 @@ export function parseProxyArgs(argv: readonly string[], env: Env): Result<ProxyC
     ...(bearerToken === undefined ? {} : { bearerToken }),
     ...(allowedHosts === undefined ? {} : { allowedHosts }),
     ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
+    ...(corsOrigins.value === undefined ? {} : { corsOrigins: corsOrigins.value }),
     sessionTimeoutMs: timeout.unwrap() * 1000,
     maxSessions: maxSessions.unwrap(),
   });
@@ -227,6 +233,44 @@ function list(value: string | undefined): readonly string[] | 'any' | undefined 
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/**
+ * `--cors-origin` (repeatable) or else `RXMCP_CORS_ORIGINS` (comma-separated): full http(s)
+ * origins, or `*` alone.
+ */
+function parseCorsOrigins(
+  flags: readonly string[],
+  fromEnv: string | undefined,
+): Result<readonly string[] | '*' | undefined, string> {
+  const given =
+    flags.length > 0
+      ? flags
+      : (fromEnv ?? '')
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '');
+  if (given.length === 0) return Ok(undefined);
+  if (given.includes('*')) {
+    return given.length === 1 ? Ok('*') : Err("--cors-origin '*' cannot be combined with others.");
+  }
+  for (const origin of given) {
+    if (!isOrigin(origin)) {
+      return Err(
+        `--cors-origin must be an origin like https://app.example (scheme, host, port), or '*'; got '${origin}'.`,
+      );
+    }
+  }
+  return Ok(given);
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return /^https?:$/.test(url.protocol) && url.href === `${url.origin}/`;
+  } catch {
+    return false;
+  }
 }
 
 function integer(name: string, text: string, min: number, max: number): Result<number, string> {

@@ -33,6 +33,7 @@ export async function runProxy(
     ...(config.bearerToken === undefined ? {} : { bearerToken: config.bearerToken }),
     ...(config.allowedHosts === undefined ? {} : { allowedHosts: config.allowedHosts }),
     ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
+    ...(config.corsOrigins === undefined ? {} : { cors: { origins: config.corsOrigins } }),
     onEvent: (event) => logEvent(log, event),
     ...(config.page && packageRoot !== undefined ? { staticFiles: pageFiles(packageRoot) } : {}),
   };

@@ -35,6 +35,8 @@ Options:
   --bearer-token <token>      require Authorization: Bearer <token>  [RXMCP_BEARER_TOKEN]
   --allowed-hosts <a,b>       accepted Host names, or 'any'   [RXMCP_ALLOWED_HOSTS] (localhost names)
   --allowed-origins <a,b>     accepted Origins, or 'any'      [RXMCP_ALLOWED_ORIGINS] (localhost names)
+  --cors-origin <origin>      let pages of this origin call the proxy (CORS; repeatable;
+                              '*' = any origin, no Origin check)  [RXMCP_CORS_ORIGINS: a,b] (none)
   --session-timeout <s>       end idle sessions after s seconds  [RXMCP_SESSION_TIMEOUT] (1800)
   --max-sessions <n>          most sessions (children) at once   [RXMCP_MAX_SESSIONS] (100)
   --env K=V                   variable for the child (repeatable); it gets a safe environment

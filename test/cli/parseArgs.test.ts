@@ -57,6 +57,34 @@ describe('parseProxyArgs', () => {
   });
 });
 
+describe('parseProxyArgs: --cors-origin', () => {
+  it('takes repeated --cors-origin flags; none means CORS off', () => {
+    const parsed = parseProxyArgs(
+      ['--cors-origin', 'https://app.example', '--cors-origin', 'http://localhost:5173', '--', 'x'],
+      { RXMCP_CORS_ORIGINS: 'https://ignored.example' },
+    ).unwrap();
+    expect(parsed.corsOrigins).toEqual(['https://app.example', 'http://localhost:5173']);
+    expect(parseProxyArgs(['--', 'x'], {}).unwrap().corsOrigins).toBeUndefined();
+  });
+
+  it('reads RXMCP_CORS_ORIGINS (comma-separated) when no flag is given, and * alone', () => {
+    const fromEnv = parseProxyArgs(['--', 'x'], {
+      RXMCP_CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+    }).unwrap();
+    expect(fromEnv.corsOrigins).toEqual(['https://a.example', 'https://b.example:8443']);
+    expect(parseProxyArgs(['--cors-origin', '*', '--', 'x'], {}).unwrap().corsOrigins).toBe('*');
+  });
+
+  it.each([
+    [['--cors-origin', 'app.example'], 'must be an origin'],
+    [['--cors-origin', 'https://app.example/page'], 'must be an origin'],
+    [['--cors-origin', 'file:///tmp'], 'must be an origin'],
+    [['--cors-origin', '*', '--cors-origin', 'https://a.example'], 'cannot be combined'],
+  ])('refuses %j', (argv, message) => {
+    expect(parseProxyArgs([...argv, '--', 'x'], {}).unwrapErr()).toContain(message);
+  });
+});
+
 describe('parseConnectArgs', () => {
   it('takes the URL from the argument or RXMCP_URL, headers from flags and RXMCP_HEADERS', () => {
     expect(
