@@ -135,6 +135,16 @@ function sseBody(
     prefetched = undefined;
     return first === undefined ? context.fetch(url, init) : Promise.resolve(first);
   };
+  // The stream belongs to the session it was opened in, whose event ids mean nothing in
+  // another: if the transport has renewed the session meanwhile, the resume still names the
+  // old one, and the server's 404 fails the request instead of resuming a stream of the new
+  // session that happens to have the same id.
+  const streamSessionId = context.session.sessionId;
+  const resumeHeaders = async (): Promise<Record<string, string>> => {
+    const headers = await sessionHeaders(context, 'text/event-stream');
+    if (streamSessionId !== undefined) headers['mcp-session-id'] = streamSessionId;
+    return headers;
+  };
   const request = (cursor: string | undefined): SseRequest =>
     cursor === undefined
       ? { url: context.url, method: 'POST' }
@@ -142,7 +152,7 @@ function sseBody(
           // [spec 2025-11-25 transports] Resumption is always via HTTP GET with Last-Event-ID.
           url: context.url,
           method: 'GET',
-          headers: () => sessionHeaders(context, 'text/event-stream'),
+          headers: resumeHeaders,
           init: context.init,
         };
   const { retry } = context;

@@ -130,6 +130,38 @@ describe('streamableHttpTransport edge cases', () => {
     expect(initializes[1]!.headers['mcp-session-id']).toBeUndefined();
   });
 
+  it('resumes a response stream in the session it was opened in, even after the session was renewed', async () => {
+    // tools/call (session s1) gets a stream with one event id, held open until the session
+    // has been renewed (s2) by a ping that met a 404; then it drops. The resume must name s1:
+    // stream ids restart in every session, so resuming in s2 could attach to another stream.
+    let held: ServerResponse | undefined;
+    const server = await serve(
+      sessionServer((request, res) => {
+        const session = request.headers['mcp-session-id'];
+        if (request.body?.method === 'tools/call') {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.write('id: s1_1\nretry: 5\ndata: \n\n');
+          held = res;
+        } else if (request.method === 'GET' || session === 's1') {
+          res.writeHead(404).end();
+        } else {
+          json(res, { jsonrpc: '2.0', id: request.body?.id, result: {} });
+        }
+      }),
+    );
+    const { client } = open(server.url, { listen: false });
+    await client.initialize();
+    const call = await client.start('tools/call', { name: 'slow', arguments: {} });
+    await server.until((requests) => requests.some((r) => r.body?.method === 'tools/call'));
+    expect(resultOf(await client.request('ping'))).toEqual({});
+    held!.end();
+    const failed = await client.response(call);
+    expect(failed).toMatchObject({ id: call, error: { code: -32000 } });
+    const resume = server.requests.find((request) => request.method === 'GET')!;
+    expect(resume.headers['last-event-id']).toBe('s1_1');
+    expect(resume.headers['mcp-session-id']).toBe('s1');
+  });
+
   it('fails the renewal with a protocol error when the server negotiates another version', async () => {
     let sessions = 0;
     const server = await serve((request, res) => {
