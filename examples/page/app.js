@@ -14,7 +14,7 @@ const log = (text) => {
   $('log').textContent = line + $('log').textContent;
 };
 
-const endpoint = new URL(new URLSearchParams(location.search).get('mcp') ?? '/mcp', location.href);
+const endpoint = new URL(new URL(location.href).searchParams.get('mcp') ?? '/mcp', location.href);
 $('endpoint').textContent = endpoint.href;
 
 let sessionId;
@@ -23,7 +23,7 @@ let client;
 // re-initializes when the server says (404) that it no longer knows the session.
 const watchSession = async (url, init) => {
   const response = await fetch(url, init);
-  const sent = new Headers(init.headers).get('mcp-session-id');
+  const sent = new window.Headers(init.headers).get('mcp-session-id');
   if (response.status === 404 && sent !== null && sent === sessionId) {
     showSession('lost', `session ${short(sent)} lost (404): re-initializing`);
   }

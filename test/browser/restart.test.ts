@@ -64,7 +64,9 @@ describeWithChromium('the proxy page in Chromium across proxy restarts', () => {
     const port = await freePort();
     const children: StdioTransport[] = [];
     const proxy = demoProxy({ port, onChild: (child) => children.push(child) });
-    let { origin, serving } = await listen(proxy);
+    const listening = await listen(proxy);
+    const { origin } = listening;
+    let { serving } = listening;
     cleanups.push(() => closeProxy(proxy, serving));
     const { page, errors } = await openPage(browser, `${origin}/`);
     cleanups.push(() => page.close());
