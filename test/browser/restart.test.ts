@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { ReplaySubject, filter, firstValueFrom, map } from 'rxjs';
 import type { Subscription } from 'rxjs';
@@ -5,6 +7,7 @@ import { isNotification } from '../../src/jsonrpc/typeGuards';
 import type { StdioTransport } from '../../src/transports/stdio/stdioTransport';
 import {
   DEMO_TOOLS,
+  artifacts,
   closeProxy,
   demoProxy,
   describeWithChromium,
@@ -81,6 +84,8 @@ describeWithChromium('the proxy page in Chromium across proxy restarts', () => {
     await progressReached(page, 2);
     serving.unsubscribe();
     await stateIs(page, 'reconnecting');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'proxy-page-reconnecting.png') });
     // Progress the page cannot have seen: sent by the child while nothing listened, kept in
     // the session's event store for the resume.
     const shownWhileDown = await progressShown(page);
