@@ -18,3 +18,4 @@ export {
   STREAMABLE_HTTP_PROTOCOL_VERSIONS,
 } from './StreamableHttpServerOptions.js';
 export type { StreamableHttpServerOptions } from './StreamableHttpServerOptions.js';
+export type { CorsOptions } from './cors.js';
