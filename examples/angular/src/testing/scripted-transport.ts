@@ -27,6 +27,8 @@ export interface Script {
   readonly life$?: Observable<never>;
   /** States the transport goes through once open (an SSE stream resumed, say). @default none */
   readonly states$?: Observable<ConnectionState>;
+  /** Messages the server sends of its own accord (notifications). @default none */
+  readonly notifications$?: Observable<JsonRpcMessage>;
   /** Refuses every send with this error, as an HTTP server that cannot be reached. @default none */
   readonly refuse?: Error;
   /** The tools `tools/list` answers. @default none */
@@ -45,7 +47,7 @@ export interface ScriptedTransport extends Transport {
  * back) at once, and ends the connection when `life$` says so, or refuses every message. Single-use, like a socket.
  */
 export function scriptedTransport(script: Script = {}): ScriptedTransport {
-  const { life$ = NEVER, states$ = EMPTY, refuse, tools = [] } = script;
+  const { life$ = NEVER, states$ = EMPTY, notifications$ = EMPTY, refuse, tools = [] } = script;
   const state = new BehaviorSubject<ConnectionState>({ type: 'idle' });
   const replies = new Subject<JsonRpcMessage>();
   const closing = new Subject<void>();
@@ -56,6 +58,7 @@ export function scriptedTransport(script: Script = {}): ScriptedTransport {
     state.next({ type: 'open' });
     return merge(
       replies,
+      notifications$,
       life$,
       states$.pipe(
         tap((next) => state.next(next)),

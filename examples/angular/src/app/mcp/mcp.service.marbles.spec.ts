@@ -141,6 +141,21 @@ describe('McpService reconnecting, in virtual time', () => {
     ]);
   });
 
+  it('lists the tools again when the server says they changed, keeping the old list meanwhile', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const notifications$ = cold('30ms n', {
+        n: { jsonrpc: '2.0', method: 'notifications/tools/list_changed' },
+      } as const);
+      const service = serviceWith([{ notifications$, tools }]);
+      expectObservable(service.tools$).toBe('(lr) 26ms (Lr)', {
+        l: { status: 'loading', tools: [] },
+        r: { status: 'ready', tools },
+        L: { status: 'loading', tools },
+      });
+    });
+    expect(transports[0]!.methods).toEqual(['initialize', 'tools/list', 'tools/list']);
+  });
+
   it('ends the session gracefully when its injector is destroyed', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const service = serviceWith([{ tools }]);

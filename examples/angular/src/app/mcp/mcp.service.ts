@@ -12,7 +12,6 @@ import {
   merge,
   of,
   share,
-  shareReplay,
   startWith,
   switchMap,
   take,
@@ -30,6 +29,7 @@ import type {
   McpClient,
   RequestEvent,
   RequestOptions,
+  Tool,
 } from 'rxmcp';
 import { MCP_CONFIG, MCP_SCHEDULER, MCP_TRANSPORT } from './mcp-config';
 import type { McpState, McpTools, ToolCallEvent } from './mcp-values';
@@ -100,7 +100,14 @@ export class McpService {
     ),
     startWith<McpTools>({ status: 'loading', tools: [] }),
     distinctUntilChanged((a, b) => a.status === 'loading' && b.status === 'loading'),
-    shareReplay({ bufferSize: 1, refCount: true }),
+    // Like the connection, the list is the service's: a component that comes back later
+    // gets it at once instead of a new listing.
+    share({
+      connector: () => new ReplaySubject<McpTools>(1),
+      resetOnError: false,
+      resetOnComplete: false,
+      resetOnRefCountZero: false,
+    }),
   );
 
   constructor() {
@@ -241,18 +248,22 @@ function isLive(connection: Connection): boolean {
   return connection.type !== 'failed' && connection.type !== 'closed';
 }
 
+/** The tools of one session: listed now and again on each `list_changed`. */
 function listTools(client: McpClient): Observable<McpTools> {
+  let listed: readonly Tool[] = [];
   return client.notifications$.pipe(
     filter((notification) => notification.method === 'notifications/tools/list_changed'),
     startWith(undefined),
     switchMap(() =>
       client.listTools().pipe(
         toArray(),
+        tap((tools) => (listed = tools)),
         map((tools): McpTools => ({ status: 'ready', tools })),
         catchError((error: unknown) =>
-          of<McpTools>({ status: 'error', tools: [], error: RxMcpError.from(error) }),
+          of<McpTools>({ status: 'error', tools: listed, error: RxMcpError.from(error) }),
         ),
-        startWith<McpTools>({ status: 'loading', tools: [] }),
+        // While a new list is on its way, the last one stays on screen.
+        startWith<McpTools>({ status: 'loading', tools: listed }),
       ),
     ),
   );
