@@ -2,6 +2,7 @@
  * The service's reconnect behaviour in virtual time: scripted connections that drop or are
  * refused at marble-given times, and the exact states (and their times) the service shows.
  */
+import { Component, inject } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { TestScheduler } from 'rxjs/testing';
 import { RxMcpError } from 'rxmcp';
@@ -167,5 +168,19 @@ describe('McpService reconnecting, in virtual time', () => {
     let last: string | undefined;
     transports[0]!.state$.subscribe((state) => (last = state.type));
     expect(last).toBe('closed');
+  });
+
+  it('ends the session of a service provided by a component with that component', () => {
+    @Component({ selector: 'app-scoped', template: '', providers: [McpService] })
+    class ScopedComponent {
+      readonly mcp = inject(McpService);
+    }
+    scheduler.run(({ cold, expectObservable }) => {
+      serviceWith([{ tools }]);
+      const fixture = TestBed.createComponent(ScopedComponent);
+      cold('50ms x').subscribe(() => fixture.destroy());
+      expectObservable(fixture.componentInstance.mcp.state$).toBe('(co) 46ms (x|)', states);
+    });
+    expect(transports.map((transport) => transport.methods)).toEqual([['initialize', 'close()']]);
   });
 });
