@@ -201,7 +201,13 @@ export class McpService {
     );
   }
 
-  /** Ends the session on the server (when one is open), then lets go of everything. */
+  /**
+   * Ends the session on the server (when one is open), then lets go of everything.
+   *
+   * [spec 2025-11-25 transports] Clients that no longer need a particular session (e.g.,
+   * because the user is leaving the client application) SHOULD send an HTTP DELETE to the MCP
+   * endpoint with the MCP-Session-Id header, to explicitly terminate the session.
+   */
   private stop(): void {
     this.stopping.next();
     const open = this.latest?.type === 'open' ? this.latest.client : undefined;
