@@ -20,7 +20,16 @@ const virtualTime = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'artifacts/', '**/node_modules/', 'examples/angular/dist/'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'node_modules/',
+      'artifacts/',
+      '**/node_modules/',
+      'examples/angular/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
