@@ -5,6 +5,7 @@ import type { OperatorFunction } from 'rxjs';
 import type { Valve } from '../../operators/valve.js';
 import { bufferLimitError } from './sseErrors.js';
 import type { SseEvent } from './types.js';
+import { createUtf8StreamDecoder } from './utf8Decoder.js';
 
 /** 10 MiB, in characters: the default bound on one line or one event being assembled. */
 export const DEFAULT_MAX_BUFFER_SIZE = 10 * 1024 * 1024;
@@ -50,8 +51,6 @@ export interface ParseEventStreamOptions {
 const CR = 13;
 // V8 makes a substring of 13 or more characters a view into the string it was cut from.
 const LONG_ID = 13;
-// One options object for every decode() call instead of a fresh literal per chunk.
-const STREAMING = { stream: true } as const;
 
 /**
  * Parses the bytes of a `text/event-stream` into {@link SseEvent}s, following the WHATWG
@@ -99,7 +98,7 @@ export function parseEventStream(
       let retry: number | undefined;
       let endsWithCr = false;
       // WHATWG "UTF-8 decode": drops one leading BOM and replaces invalid bytes with U+FFFD.
-      const decoder = new TextDecoder();
+      const decoder = createUtf8StreamDecoder();
 
       const emit = (message: EventSourceMessage): void => {
         // The parser builds a fresh object per event: it is passed on as it is rather than
@@ -159,7 +158,7 @@ export function parseEventStream(
           .subscribe({
             next: (chunk) => {
               // Hot path: one decode, one feed; events leave through `emit` as they complete.
-              const text = decoder.decode(chunk, STREAMING);
+              const text = decoder.decode(chunk);
               if (text.length > 0) endsWithCr = text.charCodeAt(text.length - 1) === CR;
               let failure: unknown;
               try {
