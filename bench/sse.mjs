@@ -26,8 +26,11 @@
 //   npm run build && node bench/sse.mjs
 // Environment: SSE_BENCH_EVENTS (200000), SSE_BENCH_RUNS (5), SSE_BENCH_ONLY (a comma-separated
 // list of contenders to run, for quick comparisons), SSE_BENCH_PROF (a folder: each child runs
-// with `--cpu-prof` writing there), and RXMCP_ENTRY, the module to load rxmcp from (default:
-// the package itself, which needs `npm run build`).
+// with `--cpu-prof` writing there), SSE_BENCH_WARM (1: each child first receives the whole
+// stream once, unmeasured, so that the figures are the steady state, without loading fetch's
+// HTTP stack and compiling the hot paths; every contender is warmed up the same way), and
+// RXMCP_ENTRY, the module to load rxmcp from (default: the package itself, which needs
+// `npm run build`).
 import { spawn } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
@@ -52,6 +55,7 @@ const CONTENDERS = process.env.SSE_BENCH_ONLY
   ? ALL_CONTENDERS.filter((name) => process.env.SSE_BENCH_ONLY.split(',').includes(name))
   : ALL_CONTENDERS;
 const PROFILE_DIR = process.env.SSE_BENCH_PROF;
+const WARM_UP = process.env.SSE_BENCH_WARM === '1';
 
 if (process.argv[2] === '--child') {
   await child(process.argv[3], process.argv[4], process.argv[5]);
@@ -75,7 +79,7 @@ async function parent() {
   const dataChars = expectedDataChars();
   console.log(
     `${TOTAL} events, ${(size / 2 ** 20).toFixed(0)} MiB over loopback, ${RUNS} rounds, ` +
-      `Node ${process.version}\n`,
+      `${WARM_UP ? 'warmed up (steady state)' : 'cold (fresh process)'}, Node ${process.version}\n`,
   );
 
   const results = new Map(CONTENDERS.map((name) => [name, []]));
@@ -221,6 +225,9 @@ function fmt(n) {
 
 async function child(name, url, dataChars) {
   const receive = await contender(name);
+  // Steady state: the whole stream once, unmeasured, so that loading fetch's HTTP stack and
+  // compiling the hot paths happen before the clock starts.
+  if (WARM_UP) await receive(url, { events: 0, dataChars: 0 });
   const tally = { events: 0, dataChars: 0 };
   const start = performance.now();
   const cpuStart = process.cpuUsage();
