@@ -5,6 +5,7 @@ import type { OperatorFunction } from 'rxjs';
 import type { Valve } from '../../operators/valve.js';
 import { bufferLimitError } from './sseErrors.js';
 import type { SseEvent } from './types.js';
+import { createUtf8StreamDecoder } from './utf8Decoder.js';
 
 /** 10 MiB, in characters: the default bound on one line or one event being assembled. */
 export const DEFAULT_MAX_BUFFER_SIZE = 10 * 1024 * 1024;
@@ -48,10 +49,9 @@ export interface ParseEventStreamOptions {
 }
 
 const CR = 13;
+const LF = 10;
 // V8 makes a substring of 13 or more characters a view into the string it was cut from.
 const LONG_ID = 13;
-// One options object for every decode() call instead of a fresh literal per chunk.
-const STREAMING = { stream: true } as const;
 
 /**
  * Parses the bytes of a `text/event-stream` into {@link SseEvent}s, following the WHATWG
@@ -99,7 +99,7 @@ export function parseEventStream(
       let retry: number | undefined;
       let endsWithCr = false;
       // WHATWG "UTF-8 decode": drops one leading BOM and replaces invalid bytes with U+FFFD.
-      const decoder = new TextDecoder();
+      const decoder = createUtf8StreamDecoder();
 
       const emit = (message: EventSourceMessage): void => {
         // The parser builds a fresh object per event: it is passed on as it is rather than
@@ -128,6 +128,18 @@ export function parseEventStream(
           if (error.type === 'max-buffer-size-exceeded') limit = error;
         },
       });
+
+      // Performance: the parser keeps the unfinished line a chunk ends with, and joins it with
+      // the whole next chunk before reading on: a copy of every chunk (64 KiB from a fetch
+      // body), and as much garbage. Fed the next chunk in two parts, up to its first LF and
+      // the rest, it joins the unfinished line with the first part only, and reads the rest
+      // where it lies. A cut after an LF byte is also a clean cut for the UTF-8 decoder (LF
+      // is never part of a multi-byte character).
+      const feed = (bytes: Uint8Array): void => {
+        const text = decoder.decode(bytes);
+        if (text.length > 0) endsWithCr = text.charCodeAt(text.length - 1) === CR;
+        parser.feed(text);
+      };
 
       const drain = (): void => {
         while (head < waiting.length && valve?.isPaused !== true && !subscriber.closed) {
@@ -158,12 +170,18 @@ export function parseEventStream(
           .pipe(takeWhile(() => ending === undefined))
           .subscribe({
             next: (chunk) => {
-              // Hot path: one decode, one feed; events leave through `emit` as they complete.
-              const text = decoder.decode(chunk, STREAMING);
-              if (text.length > 0) endsWithCr = text.charCodeAt(text.length - 1) === CR;
+              // Hot path: events leave through `emit` as they complete.
               let failure: unknown;
               try {
-                parser.feed(text);
+                const lineEnd = chunk.indexOf(LF);
+                if (lineEnd === -1 || lineEnd === chunk.length - 1) {
+                  feed(chunk);
+                } else {
+                  // See `feed`: first the end of the line the last chunk left unfinished, then
+                  // the rest, which starts on a line of its own.
+                  feed(chunk.subarray(0, lineEnd + 1));
+                  if (limit === undefined) feed(chunk.subarray(lineEnd + 1));
+                }
               } catch (thrown) {
                 // onComment or onRetry threw: that fails this stream, not the process.
                 failure = thrown;

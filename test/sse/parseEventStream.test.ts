@@ -1,4 +1,4 @@
-import { Observable, Subject, from, lastValueFrom, toArray } from 'rxjs';
+import { Observable, Subject, from, lastValueFrom, tap, toArray } from 'rxjs';
 import { createValve } from '../../operators/valve';
 import { RxMcpError } from '../../src/errors';
 import { parseEventStream } from '../../src/sse/parseEventStream';
@@ -113,6 +113,47 @@ describe('parseEventStream', () => {
     expect(failure).toMatchObject({ kind: 'limit', retryable: false });
     expect((failure as Error).message).toMatch(/maxBufferSize \(16 characters\)/);
     expect(chunks.observed).toBe(false);
+  });
+
+  it('fails with a limit error in the line a chunk finishes, and parses nothing after it', async () => {
+    const seen: SseEvent[] = [];
+    const chunks = ['data: ok\n\ndata: 0123456789', '0123456789\n\ndata: late\n\n'];
+    await expect(
+      lastValueFrom(
+        from(chunks.map(encode)).pipe(
+          parseEventStream({ maxBufferSize: 16 }),
+          tap((event) => seen.push(event)),
+        ),
+      ),
+    ).rejects.toMatchObject({ kind: 'limit' });
+    expect(seen).toEqual([{ data: 'ok' }]);
+  });
+
+  it('parses a stream the same however it is cut into chunks', async () => {
+    const text =
+      '\ufeff: hi\r\nid: 1\ndata: h€llo\r\n\r\nretry: 20\revent: 😀\rdata: a\r\rid\n' +
+      'data: b\ndata: c\n\n: bye\ndata: d\n\ndata: cut off';
+    const bytes = encode(text);
+    const whole = await parse([bytes]);
+    expect(whole).toEqual([
+      { id: '1', data: 'h€llo' },
+      { event: '😀', data: 'a', retry: 20 },
+      { id: '', data: 'b\nc' },
+      { data: 'd' },
+    ]);
+    let seed = 3;
+    const random = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let round = 0; round < 300; round++) {
+      const cuts = Array.from({ length: 1 + Math.floor(random() * 6) }, () =>
+        Math.floor(random() * (bytes.length + 1)),
+      ).sort((a, b) => a - b);
+      const edges = [0, ...cuts, bytes.length];
+      const parts = edges.slice(1).map((end, index) => bytes.subarray(edges[index], end));
+      await expect(parse(parts)).resolves.toEqual(whole);
+    }
   });
 
   it('stops a synchronous source at the value after the overflow', async () => {
