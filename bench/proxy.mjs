@@ -4,20 +4,25 @@
 //   rxmcp         Client + StreamableHTTPClientTransport -> `rxmcp proxy` (the built CLI)
 //   supergateway  Client + StreamableHTTPClientTransport -> `supergateway --outputTransport
 //                 streamableHttp --stateful` (npm, a devDependency)
-// Both proxies run in a process of their own, one child per session, SSE responses (both
-// defaults), and only the proxy differs between the two: same client, same server.
+// Both proxies run in a process of their own with one child per session, each with its
+// default answers (rxmcp: JSON when the response comes first, else SSE; supergateway: SSE),
+// and only the proxy differs between the two: same client, same server.
 //
-// Rounds alternate the contenders (the order rotates each round), so that the load other
-// processes put on the machine falls on all of them alike; each round makes ROUNDS-th of the
-// sequential calls (latency) and of the calls with IN_FLIGHT at once (throughput) of each
-// tool. Latency: p50/p95 of all of a contender's sequential calls, pooled over the rounds.
-// Calls/s: the median of the rounds. Proxy CPU: the proxy process's CPU time (all threads,
-// /proc schedstat) over the calls made, per call. Peak RSS: the proxy process's VmHWM at the
-// end.
+// After a warm-up (WARMUP calls one after another, then as many with IN_FLIGHT at once),
+// ROUNDS rounds each make ROUNDS-th of the calls of each tool through every contender, one
+// contender after the other in an order that rotates each round, so that the load other
+// processes put on the machine falls on all alike. Each contender's calls run in a block, as
+// a proxy serving a client would (calling the contenders in turn, call by call, would measure
+// cold caches instead: direct stdio suffers most from that). Over the rounds:
+// - latency: p50/p95 of all of a contender's sequential calls, pooled;
+// - calls/s: IN_FLIGHT calls at once; the median round;
+// - proxy CPU: the proxy process's CPU time (all threads, /proc schedstat) over those calls,
+//   per call; client CPU: this process's (process.cpuUsage) over the sequential calls;
+// - peak RSS: the proxy process's VmHWM at the end.
 //
-// Environment: BENCH_PROXY_ROUNDS (10), BENCH_PROXY_ECHO (2000 sequential calls),
+// Environment: BENCH_PROXY_ROUNDS (20), BENCH_PROXY_ECHO (2000 sequential calls),
 // BENCH_PROXY_SLEEP5 (1000), BENCH_PROXY_PARALLEL_ECHO (10000 calls in flight),
-// BENCH_PROXY_PARALLEL_SLEEP5 (5000), BENCH_PROXY_IN_FLIGHT (32). About 2 minutes.
+// BENCH_PROXY_PARALLEL_SLEEP5 (5000), BENCH_PROXY_IN_FLIGHT (32). About 3 minutes.
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +39,7 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
-const ROUNDS = env('BENCH_PROXY_ROUNDS', 10);
+const ROUNDS = env('BENCH_PROXY_ROUNDS', 20);
 const IN_FLIGHT = env('BENCH_PROXY_IN_FLIGHT', 32);
 const TOOLS = [
   {
@@ -48,7 +53,7 @@ const TOOLS = [
     parallel: env('BENCH_PROXY_PARALLEL_SLEEP5', 5000),
   },
 ];
-const WARMUP = { echo: 300, sleep5: 50 };
+const WARMUP = { echo: 2000, sleep5: 200 };
 const text = 'x'.repeat(64);
 const server = {
   command: process.execPath,
@@ -210,9 +215,12 @@ try {
       ),
     ]),
   );
+  // Until the JIT has settled: a proxy runs for long, its first thousand calls are not it.
+  const scratch = () => ({ latencies: [], rates: [], sequentialCpu: 0, parallelCpu: 0 });
   for (const contender of contenders) {
     for (const [tool, count] of Object.entries(WARMUP)) {
       for (let i = 0; i < count; i++) await call(contender, tool);
+      await parallelBlock(contender, tool, count, scratch());
     }
   }
   for (let round = 0; round < ROUNDS; round++) {
