@@ -4,9 +4,12 @@
 //   rxmcp         Client + StreamableHTTPClientTransport -> `rxmcp proxy` (the built CLI)
 //   supergateway  Client + StreamableHTTPClientTransport -> `supergateway --outputTransport
 //                 streamableHttp --stateful` (npm, a devDependency)
-// Both proxies run in a process of their own with one child per session, each with its
-// default answers (rxmcp: JSON when the response comes first, else SSE; supergateway: SSE),
-// and only the proxy differs between the two: same client, same server.
+//   floor         Client + StreamableHTTPClientTransport -> bench/fixtures/floor-proxy.mjs,
+//                 a bare node:http pass-through that does nothing a proxy should: what any
+//                 Streamable HTTP hop costs this client, for scale
+// The proxies run in a process of their own, rxmcp and supergateway with one child per
+// session, each with its default answers (rxmcp: JSON when the response comes first, else
+// SSE; supergateway: SSE), and only the proxy differs: same client, same server.
 //
 // After a warm-up (WARMUP calls one after another, then as many with IN_FLIGHT at once),
 // ROUNDS rounds each make ROUNDS-th of the calls of each tool through every contender, one
@@ -31,6 +34,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   processCpuMicros,
+  startFloorProxy,
   startRxmcpProxy,
   startSupergateway,
   statusKiB,
@@ -86,6 +90,10 @@ async function openContenders() {
   const direct = new Client({ name: 'bench', version: '1' });
   await direct.connect(new StdioClientTransport(server));
   const rxmcp = await startRxmcpProxy({ bin: join(root, 'bin', 'rxmcp.cjs'), server });
+  const floor = await startFloorProxy({
+    script: join(here, 'fixtures', 'floor-proxy.mjs'),
+    server,
+  });
   const supergateway = await startSupergateway({
     bin: join(root, 'node_modules', 'supergateway', 'dist', 'index.js'),
     server,
@@ -103,6 +111,12 @@ async function openContenders() {
       label: 'supergateway 4 (Streamable HTTP, stateful)',
       proxy: supergateway,
       ...(await httpClient(supergateway.url)),
+    },
+    {
+      name: 'floor',
+      label: 'floor: bare node:http pass-through',
+      proxy: floor,
+      ...(await httpClient(floor.url)),
     },
   ];
 }
@@ -186,7 +200,9 @@ function printTool(tool, contenders, summaries, peakKiB) {
         `${s.clientCpu.toFixed(0)} |`,
     );
   }
-  const [direct, rx, sg] = ['direct', 'rxmcp', 'supergateway'].map((n) => summaries.get(n));
+  const [direct, rx, sg, floor] = ['direct', 'rxmcp', 'supergateway', 'floor'].map((n) =>
+    summaries.get(n),
+  );
   const overhead = (a, b, key) => `${((a[key] / b[key] - 1) * 100).toFixed(1)}%`;
   const ratio = (a, b, key) => `${(a[key] / b[key]).toFixed(2)}x`;
   const row = (label, f, a, b) =>
@@ -199,6 +215,7 @@ function printTool(tool, contenders, summaries, peakKiB) {
     );
   row('rxmcp proxy vs direct', overhead, rx, direct);
   row('supergateway vs direct', overhead, sg, direct);
+  row('floor vs direct', overhead, floor, direct);
   row('rxmcp / supergateway', ratio, rx, sg);
 }
 

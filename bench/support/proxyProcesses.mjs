@@ -124,3 +124,19 @@ export async function startSupergateway({ bin, server }) {
   await Promise.race([ready, exited]);
   return { url: `${origin}/mcp`, pid: child.pid, stop: () => stop(child) };
 }
+
+/** The floor of bench/proxy (bench/fixtures/floor-proxy.mjs): it prints `listening <url>`. */
+export async function startFloorProxy({ script, server }) {
+  const child = spawn(process.execPath, [script, server.command, ...server.args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = failOnEarlyExit(child, 'the floor proxy');
+  exited.catch(() => undefined);
+  const [line] = await Promise.race([
+    once(createInterface({ input: child.stdout }), 'line'),
+    exited,
+  ]);
+  const url = /^listening (\S+)$/.exec(line)?.[1];
+  if (url === undefined) throw new Error(`unexpected first line from the floor proxy: ${line}`);
+  return { url, pid: child.pid, stop: () => stop(child) };
+}
