@@ -253,7 +253,10 @@ export function createServerSession(
       }),
     closeStream(requestId) {
       const streamId = requestId === undefined ? GET_STREAM : routes.streamOf(requestId);
-      const detach = streamId === undefined ? undefined : streams.get(streamId)?.detach;
+      const stream = streamId === undefined ? undefined : streams.get(streamId);
+      // An answer that could still be JSON becomes SSE first: the client is told to poll.
+      stream?.upgrade?.();
+      const detach = stream?.detach;
       detach?.(true);
       return detach !== undefined;
     },

@@ -112,6 +112,20 @@ describe("Streamable HTTP server, responseMode 'auto'", () => {
     expect(running.server.stats.streams).toBe(0);
   });
 
+  it('closeStream inside the window opens the SSE stream and ends it, for the client to poll', async () => {
+    const server = await autoServer();
+    running = server.running;
+    const answered = raw(running.url, { headers: inSession(server.id), body: call(8) });
+    const request = await server.nextRequest();
+    expect(server.session().closeStream(request.id)).toBe(true);
+    const res = await answered;
+    expect(res.headers['content-type']).toBe('text/event-stream');
+    // The priming event (an id to resume from) and a `retry:`, then the end: no response yet.
+    expect(sseIds(res.body)).toHaveLength(1);
+    expect(res.body).toMatch(/retry: \d+/);
+    expect(sseData(res.body)).toEqual([]);
+  });
+
   it('answers 404 when the session ends before the response', async () => {
     const server = await autoServer();
     running = server.running;
