@@ -25,7 +25,7 @@
 //
 // Environment: BENCH_PROXY_ROUNDS (20), BENCH_PROXY_ECHO (2000 sequential calls),
 // BENCH_PROXY_SLEEP5 (1000), BENCH_PROXY_PARALLEL_ECHO (10000 calls in flight),
-// BENCH_PROXY_PARALLEL_SLEEP5 (5000), BENCH_PROXY_IN_FLIGHT (32). About 3 minutes.
+// BENCH_PROXY_PARALLEL_SLEEP5 (5000), BENCH_PROXY_IN_FLIGHT (32). About 4.5 minutes.
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
