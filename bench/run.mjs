@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['operators', 'framing', 'sse', 'stdio', 'http-client', 'server'];
+const all = ['operators', 'framing', 'sse', 'stdio', 'http-client', 'server', 'proxy'];
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : all;
 

@@ -34,7 +34,21 @@ import { createResponseTracker } from './trackResponses.js';
  */
 export const DEFAULT_PROXY_EVENT_STORE_CAPACITY = 32;
 
-/** Options shared by the proxies that serve Streamable HTTP (`proxyStdio`, `proxyUpstream`). */
+/**
+ * How a proxy answers requests unless told otherwise: a JSON body when the upstream's
+ * response is the first message for the request, an SSE stream otherwise (see
+ * `StreamableHttpServerOptions.responseMode`). Most calls through a proxy are answered by
+ * their response alone, and a JSON body costs the proxy and the client about half the CPU of
+ * a stream of one event (bench/proxy).
+ */
+export const DEFAULT_PROXY_RESPONSE_MODE = 'auto';
+
+/**
+ * Options shared by the proxies that serve Streamable HTTP (`proxyStdio`, `proxyUpstream`).
+ * The server's options, with two other defaults: `responseMode` is
+ * {@link DEFAULT_PROXY_RESPONSE_MODE} and `eventStoreCapacity`
+ * {@link DEFAULT_PROXY_EVENT_STORE_CAPACITY}.
+ */
 export interface ProxyServerOptions extends StreamableHttpServerOptions {
   /** Where `GET` answers the health status; `null` turns it off. @default '/healthz' */
   readonly healthPath?: string | null;
@@ -114,6 +128,7 @@ export function createProxyServer(
   const server = createStreamableHttpServer({
     ...serverOptions,
     eventStoreCapacity: options.eventStoreCapacity ?? DEFAULT_PROXY_EVENT_STORE_CAPACITY,
+    responseMode: options.responseMode ?? DEFAULT_PROXY_RESPONSE_MODE,
   });
   const tracker = createResponseTracker();
   const mcpHandle = tracker.wrap(server.handle);

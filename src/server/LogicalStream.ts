@@ -19,4 +19,6 @@ export interface LogicalStream {
   answer?: (message: JsonRpcMessage) => void;
   /** For a JSON answer: the session ended first. */
   abandon?: () => void;
+  /** For an answer that may still be JSON (`responseMode: 'auto'`): turns it into SSE now. */
+  upgrade?: () => void;
 }

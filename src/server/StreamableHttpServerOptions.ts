@@ -57,9 +57,19 @@ export interface StreamableHttpServerOptions {
   /**
    * How a POSTed request is answered: an SSE stream (which can carry progress and
    * server-to-client requests before the response, and can be resumed) or one JSON body.
+   * `'auto'`: one JSON body when the response is the first message for the request and comes
+   * within `autoJsonWindowMs`, else an SSE stream, opened at the first other message or at
+   * the end of the window (the client sees the same messages either way; a JSON body costs
+   * both sides less than a stream of one event).
    * @default 'sse'
    */
-  readonly responseMode?: 'sse' | 'json';
+  readonly responseMode?: 'sse' | 'json' | 'auto';
+  /**
+   * With `responseMode: 'auto'`, how long a request's answer waits to be a JSON body before
+   * it becomes an SSE stream (head and priming event sent, resumable, kept alive).
+   * @default 1000
+   */
+  readonly autoJsonWindowMs?: number;
   /** Largest POST body; larger ones get 413. @default 4 MiB (4_194_304) */
   readonly maxBodyBytes?: number;
   /**
@@ -144,6 +154,7 @@ export function resolveServerOptions(options: StreamableHttpServerOptions): Reso
     cors,
     bearerToken: options.bearerToken,
     responseMode: options.responseMode ?? 'sse',
+    autoJsonWindowMs: options.autoJsonWindowMs ?? 1000,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
     sessionIdleTimeoutMs: options.sessionIdleTimeoutMs ?? 30 * 60 * 1000,
     maxSessions: options.maxSessions ?? 1000,
@@ -164,6 +175,7 @@ export function resolveServerOptions(options: StreamableHttpServerOptions): Reso
   for (const key of [
     'port',
     'maxBodyBytes',
+    'autoJsonWindowMs',
     'sessionIdleTimeoutMs',
     'maxSessions',
     'maxStreams',

@@ -23,7 +23,7 @@ import { refusal } from './HttpRefusal.js';
 import type { HttpRefusal } from './HttpRefusal.js';
 import { createRequestRoutes } from './createRequestRoutes.js';
 import type { LogicalStream } from './LogicalStream.js';
-import { serveJsonAnswer } from './serveJsonAnswer.js';
+import { serveAutoAnswer, serveJsonAnswer } from './serveJsonAnswer.js';
 import { serveSseConnection } from './serveSseConnection.js';
 import type { ServerSendOptions, ServerSession } from './ServerSession.js';
 import type { ResolvedServerOptions } from './StreamableHttpServerOptions.js';
@@ -42,6 +42,8 @@ export interface SessionHandle {
   openRequestStream(request: JsonRpcRequest, res: ServerResponse, release: () => void): void;
   /** Answers a POSTed request with one JSON body once the response is sent. */
   openJsonAnswer(request: JsonRpcRequest, res: ServerResponse, release: () => void): void;
+  /** `responseMode: 'auto'`: a JSON body if the response comes first and soon, else SSE. */
+  openAutoAnswer(request: JsonRpcRequest, res: ServerResponse, release: () => void): void;
   /** A GET: the standalone stream (`cursor` undefined) or a resume after `Last-Event-ID`. */
   attachGet(
     res: ServerResponse,
@@ -170,6 +172,8 @@ export function createServerSession(
     // client request.
     const relatedStream = routes.relatedStreamOf(message, related);
     const target = relatedStream === undefined ? undefined : streams.get(relatedStream);
+    // Something comes before the response: an answer that could still be JSON becomes SSE.
+    target?.upgrade?.();
     // A JSON answer carries one message only, so what relates to it goes on the GET stream.
     emit(target !== undefined && target.answer === undefined ? target : getStream(), message);
   };
@@ -249,7 +253,10 @@ export function createServerSession(
       }),
     closeStream(requestId) {
       const streamId = requestId === undefined ? GET_STREAM : routes.streamOf(requestId);
-      const detach = streamId === undefined ? undefined : streams.get(streamId)?.detach;
+      const stream = streamId === undefined ? undefined : streams.get(streamId);
+      // An answer that could still be JSON becomes SSE first: the client is told to poll.
+      stream?.upgrade?.();
+      const detach = stream?.detach;
       detach?.(true);
       return detach !== undefined;
     },
@@ -289,6 +296,27 @@ export function createServerSession(
         connections--;
         activity.next();
       });
+    },
+    openAutoAnswer(request, res, release) {
+      const stream = newStream(`s${++streamCount}`);
+      routes.register(request, stream.id);
+      connections++;
+      serveAutoAnswer(
+        stream,
+        res,
+        id,
+        options,
+        () => {
+          release();
+          connections--;
+          activity.next();
+        },
+        () => {
+          // The SSE connection counts itself from here on.
+          connections--;
+          connect(stream, stream.id, res, 0, release);
+        },
+      );
     },
     attachGet(res, cursor, release) {
       if (cursor === undefined) {

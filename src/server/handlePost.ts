@@ -149,7 +149,9 @@ function answer(
   // [spec 2025-11-25 transports] If the input is a JSON-RPC request, the server MUST either
   // return Content-Type: text/event-stream, to initiate an SSE stream, or Content-Type:
   // application/json, to return one JSON object.
-  if (context.options.responseMode === 'json') handle.openJsonAnswer(request, res, release);
+  const mode = context.options.responseMode;
+  if (mode === 'json') handle.openJsonAnswer(request, res, release);
+  else if (mode === 'auto') handle.openAutoAnswer(request, res, release);
   else handle.openRequestStream(request, res, release);
   if (!handle.receive(request)) {
     // Nobody reads this session's messages and its inbox is full.
