@@ -30,6 +30,8 @@ export interface ProxyConfig extends CommonConfig {
   readonly allowedOrigins?: readonly string[] | 'any';
   /** Origins whose pages may call the proxy cross-origin (CORS), or `'*'` for any. */
   readonly corsOrigins?: readonly string[] | '*';
+  /** How requests are answered (see the server's `responseMode`); `undefined`: the proxy's. */
+  readonly responseMode?: ResponseMode;
   readonly sessionTimeoutMs: number;
   readonly maxSessions: number;
   /** Serve the demo page at `/`. */
@@ -42,6 +44,9 @@ export interface ConnectConfig extends CommonConfig {
   readonly headers: Readonly<Record<string, string>>;
   readonly fallback: boolean;
 }
+
+const RESPONSE_MODES = ['auto', 'sse', 'json'] as const;
+type ResponseMode = (typeof RESPONSE_MODES)[number];
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -68,6 +73,7 @@ export function parseProxyArgs(argv: readonly string[], env: Env): Result<ProxyC
     'allowed-hosts': { type: 'string' },
     'allowed-origins': { type: 'string' },
     'cors-origin': { type: 'string', multiple: true },
+    'response-mode': { type: 'string' },
     'session-timeout': { type: 'string' },
     'max-sessions': { type: 'string' },
     env: { type: 'string', multiple: true },
@@ -119,6 +125,12 @@ export function parseProxyArgs(argv: readonly string[], env: Env): Result<ProxyC
   const allowedOrigins = list(str(values['allowed-origins']) ?? env.RXMCP_ALLOWED_ORIGINS);
   const corsOrigins = parseCorsOrigins(strings(values['cors-origin']), env.RXMCP_CORS_ORIGINS);
   if (corsOrigins.isErr()) return corsOrigins;
+  const responseMode = str(values['response-mode']) ?? env.RXMCP_RESPONSE_MODE;
+  if (responseMode !== undefined && !isResponseMode(responseMode)) {
+    return Err(
+      `--response-mode must be one of ${RESPONSE_MODES.join(', ')}, got '${responseMode}'.`,
+    );
+  }
   const cwd = str(values.cwd);
   return Ok({
     ...base.value,
@@ -137,6 +149,7 @@ export function parseProxyArgs(argv: readonly string[], env: Env): Result<ProxyC
     ...(allowedHosts === undefined ? {} : { allowedHosts }),
     ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
     ...(corsOrigins.value === undefined ? {} : { corsOrigins: corsOrigins.value }),
+    ...(responseMode === undefined ? {} : { responseMode }),
     sessionTimeoutMs: timeout.unwrap() * 1000,
     maxSessions: maxSessions.unwrap(),
   });
@@ -310,4 +323,8 @@ function parseEnv(pairs: readonly string[]): Result<Record<string, string>, stri
     env[pair.slice(0, equals)] = pair.slice(equals + 1);
   }
   return Ok(env);
+}
+
+function isResponseMode(value: string): value is ResponseMode {
+  return (RESPONSE_MODES as readonly string[]).includes(value);
 }

@@ -34,6 +34,7 @@ export async function runProxy(
     ...(config.allowedHosts === undefined ? {} : { allowedHosts: config.allowedHosts }),
     ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
     ...(config.corsOrigins === undefined ? {} : { cors: { origins: config.corsOrigins } }),
+    ...(config.responseMode === undefined ? {} : { responseMode: config.responseMode }),
     onEvent: (event) => logEvent(log, event),
     ...(config.page && packageRoot !== undefined ? { staticFiles: pageFiles(packageRoot) } : {}),
   };

@@ -37,6 +37,9 @@ Options:
   --allowed-origins <a,b>     accepted Origins, or 'any'      [RXMCP_ALLOWED_ORIGINS] (localhost names)
   --cors-origin <origin>      let pages of this origin call the proxy (CORS; repeatable;
                               '*' = any origin, no Origin check)  [RXMCP_CORS_ORIGINS: a,b] (none)
+  --response-mode <m>         auto: one JSON body when the answer comes first (within 1 s),
+                              else SSE; sse: always a resumable SSE stream; json: always
+                              JSON, no streaming          [RXMCP_RESPONSE_MODE] (auto)
   --session-timeout <s>       end idle sessions after s seconds  [RXMCP_SESSION_TIMEOUT] (1800)
   --max-sessions <n>          most sessions (children) at once   [RXMCP_MAX_SESSIONS] (100)
   --env K=V                   variable for the child (repeatable); it gets a safe environment

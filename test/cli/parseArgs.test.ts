@@ -85,6 +85,23 @@ describe('parseProxyArgs: --cors-origin', () => {
   });
 });
 
+describe('parseProxyArgs: --response-mode', () => {
+  it('takes the flag over RXMCP_RESPONSE_MODE; neither leaves the proxy default', () => {
+    const env = { RXMCP_RESPONSE_MODE: 'json' };
+    expect(parseProxyArgs(['--response-mode', 'sse', '--', 'x'], env).unwrap().responseMode).toBe(
+      'sse',
+    );
+    expect(parseProxyArgs(['--', 'x'], env).unwrap().responseMode).toBe('json');
+    expect(parseProxyArgs(['--', 'x'], {}).unwrap().responseMode).toBeUndefined();
+  });
+
+  it('refuses a mode it does not know, naming the ones it does', () => {
+    expect(parseProxyArgs(['--response-mode', 'stream', '--', 'x'], {}).unwrapErr()).toBe(
+      "--response-mode must be one of auto, sse, json, got 'stream'.",
+    );
+  });
+});
+
 describe('parseConnectArgs', () => {
   it('takes the URL from the argument or RXMCP_URL, headers from flags and RXMCP_HEADERS', () => {
     expect(
