@@ -22,6 +22,12 @@ export type {
   SessionUpstream,
   StaticFile,
 } from './createProxyServer.js';
+export {
+  createProxyEventStore,
+  DEFAULT_PROXY_EVENT_STORE_BYTES,
+  DEFAULT_PROXY_EVENT_STORE_CAPACITY,
+} from './createProxyEventStore.js';
+export type { ProxyEventStoreOptions } from './createProxyEventStore.js';
 export { proxyStdio } from './proxyStdio.js';
 export type { ProxyStdioOptions } from './proxyStdio.js';
 export { proxyUpstream } from './proxyUpstream.js';
