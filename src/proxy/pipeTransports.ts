@@ -177,9 +177,10 @@ export function pipeTransports(
           ignoreElements(),
         );
       }
-      // A valve stops the source between reads, not between messages: the lines of the chunk
-      // read last (at most one pipe read, 64 KiB) still arrive after the pause. So pause at
-      // `pauseAt` and keep room for one chunk of the smallest messages beyond it.
+      // A valve may stop its source between reads, not between messages: the lines of the
+      // chunk read last (at most one pipe read, 64 KiB) may still arrive after the pause. So
+      // pause at `pauseAt` and keep room for one chunk of the smallest messages beyond it. (A
+      // stdio transport stops between lines: see `holdLinesWhilePaused`.)
       const resumeAt = Math.floor(pauseAt / 2);
       return source.messages$.pipe(
         boundedBuffer({
