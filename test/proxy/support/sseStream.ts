@@ -38,7 +38,7 @@ export async function openSseStream(
     const decoder = new TextDecoder();
     let text = '';
     try {
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         text += decoder.decode(chunk, { stream: true });
         const lines = text.split('\n');
         text = lines.pop() ?? '';
