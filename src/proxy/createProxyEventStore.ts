@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import type { EventStore, StoredEvent } from '../server/EventStore.js';
 import type { JsonRpcMessage } from '../jsonrpc/types.js';
+import { jsonByteLength, writeJson } from './writeJson.js';
 
 /** Default of {@link ProxyEventStoreOptions.capacityPerSession}. */
 export const DEFAULT_PROXY_EVENT_STORE_CAPACITY = 32;
@@ -53,9 +54,10 @@ const FIRST_RING_BYTES = 16 * 1024;
  * through the store. Kept as objects, the last events (32 of 16 KiB each: 512 KiB) are live at
  * every young-generation collection and are then promoted, so the garbage of a burst piles up
  * in both generations: measured with a proxy relaying 128 MiB, the heap held 25 MiB at its
- * peak. Here a message costs one `JSON.stringify` that dies young, the ring is allocated once
- * per session (growing by doubling up to the limit) and never becomes garbage, the bound is
- * exact, and a replay (rare: a client resuming) pays the parse.
+ * peak. Here a message is encoded straight into the ring (`writeJson`: its long strings are
+ * not copied into a JSON text first), the ring is allocated once per session (growing by
+ * doubling up to the limit) and never becomes garbage, the bound is exact, and a replay (rare:
+ * a client resuming) pays the parse.
  *
  * ```text
  * count 3, bytes 40:  append a(10) b(10) c(10) d(25) -> keeps c d (a: count, b: bytes)
@@ -141,8 +143,13 @@ export function createProxyEventStore(options: ProxyEventStoreOptions = {}): Eve
     append(event) {
       if (capacity === 0 || maxBytes === 0) return;
       const { message, ...rest } = event;
-      const text = JSON.stringify(message);
-      const length = Buffer.byteLength(text, 'utf8');
+      let length: number;
+      try {
+        length = jsonByteLength(message);
+      } catch {
+        // Not JSON (a BigInt, a cycle): the SSE writer will say so; the store must not throw.
+        length = Infinity;
+      }
       if (length > maxBytes) {
         onEvict?.(event);
         return;
@@ -159,7 +166,7 @@ export function createProxyEventStore(options: ProxyEventStoreOptions = {}): Eve
       while (ring.events.length >= capacity) evictOldest(ring);
       if (ring.events.length === 0) ring.head = 0;
       const start = reserve(ring, length);
-      ring.buffer.write(text, start, 'utf8');
+      writeJson(message, ring.buffer, start);
       ring.events.push({ event: rest, start, length });
       ring.head = start + length;
     },
