@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
 import type { EventStore, StoredEvent } from '../server/EventStore.js';
 import type { JsonRpcMessage } from '../jsonrpc/types.js';
-import { jsonByteLength, writeJson } from './writeJson.js';
+import { encodeJson } from './encodeJson.js';
+import type { EncodedJson } from './encodeJson.js';
 
 /** Default of {@link ProxyEventStoreOptions.capacityPerSession}. */
 export const DEFAULT_PROXY_EVENT_STORE_CAPACITY = 32;
@@ -54,7 +55,7 @@ const FIRST_RING_BYTES = 16 * 1024;
  * through the store. Kept as objects, the last events (32 of 16 KiB each: 512 KiB) are live at
  * every young-generation collection and are then promoted, so the garbage of a burst piles up
  * in both generations: measured with a proxy relaying 128 MiB, the heap held 25 MiB at its
- * peak. Here a message is encoded straight into the ring (`writeJson`: its long strings are
+ * peak. Here a message is encoded straight into the ring (`encodeJson`: its long strings are
  * not copied into a JSON text first), the ring is allocated once per session (growing by
  * doubling up to the limit) and never becomes garbage, the bound is exact, and a replay (rare:
  * a client resuming) pays the parse.
@@ -143,13 +144,15 @@ export function createProxyEventStore(options: ProxyEventStoreOptions = {}): Eve
     append(event) {
       if (capacity === 0 || maxBytes === 0) return;
       const { message, ...rest } = event;
-      let length: number;
+      let encoded: EncodedJson;
       try {
-        length = jsonByteLength(message);
+        encoded = encodeJson(message);
       } catch {
         // Not JSON (a BigInt, a cycle): the SSE writer will say so; the store must not throw.
-        length = Infinity;
+        onEvict?.(event);
+        return;
       }
+      const length = encoded.bytes;
       if (length > maxBytes) {
         onEvict?.(event);
         return;
@@ -166,7 +169,7 @@ export function createProxyEventStore(options: ProxyEventStoreOptions = {}): Eve
       while (ring.events.length >= capacity) evictOldest(ring);
       if (ring.events.length === 0) ring.head = 0;
       const start = reserve(ring, length);
-      writeJson(message, ring.buffer, start);
+      encoded.writeTo(ring.buffer, start);
       ring.events.push({ event: rest, start, length });
       ring.head = start + length;
     },
