@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
 import type { EventStore, StoredEvent } from '../server/EventStore.js';
 import type { JsonRpcMessage } from '../jsonrpc/types.js';
-import { encodeJson } from './encodeJson.js';
-import type { EncodedJson } from './encodeJson.js';
+import { encodeJson } from '../server/encodeJson.js';
+import type { EncodedJson } from '../server/encodeJson.js';
 
 /** Default of {@link ProxyEventStoreOptions.capacityPerSession}. */
 export const DEFAULT_PROXY_EVENT_STORE_CAPACITY = 32;

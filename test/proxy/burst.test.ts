@@ -5,10 +5,12 @@
  * kernel's (VmHWM of the proxy process), not a sample.
  *
  * The proxy runs with `--max-semi-space-size=2`, the V8 setting docs/proxy.md recommends for
- * it: what it holds live is a few MiB (the event store is bytes in one ring per session, the
- * child's stdout stops between lines), but with default settings V8 grows the young generation
- * of a process that allocates ~1 GiB while relaying 128 MiB to its 32 MiB maximum, which puts
- * the peak at 93-95 MiB: too close to the limit for a test that must not be flaky under load.
+ * a memory budget. What it holds live is a few MiB (the event store is bytes in one ring per
+ * session, the child's stdout stops between lines, big SSE events are encoded straight into
+ * bytes), and its peak is set by how far V8 grows the young generation for the burst's
+ * garbage. With default settings it stops at 16 MiB in most runs (82-85 MiB RSS) but reached
+ * its 32 MiB maximum in 2 of 10 (101-103 MiB): too close to the limit for a test that must not
+ * be flaky. With the flag: 66-70 MiB.
  */
 import { resolve } from 'node:path';
 import { initialize } from './support/rawHttp';

@@ -4,6 +4,11 @@ import { Buffer } from 'node:buffer';
 export interface EncodedJson {
   /** Its length in bytes. */
   readonly bytes: number;
+  /**
+   * The whole JSON text, when the value held no long string and it was built as one string
+   * (as `JSON.stringify` would): a caller may use it as it is.
+   */
+  readonly text?: string;
   /** Writes it into `target` at `offset` (which must have room); returns the bytes written. */
   writeTo(target: Buffer, offset: number): number;
 }
@@ -21,8 +26,8 @@ const TO_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  * payload of a big message: base64 data, generated text) go into the buffer as they are, and
  * only the rest is stringified (natively).
  * `JSON.stringify` builds a 16 KiB message's text in parts and then joins them, about three
- * times its size in short-lived heap; a proxy that keeps every message it relays in its store
- * would allocate that much again per message.
+ * times its size in short-lived heap, and the text is then copied into bytes: the SSE writer
+ * (`sseMessage`) and the proxy's event store encode every message they send or keep this way.
  *
  * The bytes are those of `Buffer.from(JSON.stringify(value))`, with one difference that no
  * JSON-RPC message shows: the `toJSON` of a value inside a member is called with the key `''`.
@@ -50,8 +55,10 @@ export function encodeJson(value: unknown): EncodedJson {
   };
   emit(resolve(value, ''), out);
   flush();
+  const text = parts.length === 1 && !holdsLongString(parts[0]) ? parts[0] : undefined;
   return {
     bytes,
+    ...(text === undefined ? {} : { text }),
     writeTo(target, offset) {
       let at = offset;
       for (const part of parts) at += target.write(part, at, 'utf8');
@@ -83,10 +90,9 @@ function holdsLongString(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(value)) return value.some(holdsLongString);
+  // Inherited members are visited too: that only makes a value take the slower exact path.
   for (const key in value) {
-    if (Object.hasOwn(value, key) && holdsLongString((value as Record<string, unknown>)[key])) {
-      return true;
-    }
+    if (holdsLongString((value as Record<string, unknown>)[key])) return true;
   }
   return false;
 }

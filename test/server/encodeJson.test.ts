@@ -3,7 +3,7 @@
  * (written as they are) included.
  */
 import { Buffer } from 'node:buffer';
-import { encodeJson } from '../../src/proxy/encodeJson';
+import { encodeJson } from '../../src/server/encodeJson';
 
 function encoded(value: unknown): Buffer {
   const json = encodeJson(value);
