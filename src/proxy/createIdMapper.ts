@@ -42,6 +42,8 @@ export interface IdMapper {
   cancel(originalId: JsonRpcId): string | undefined;
   /** The request a progress token we made belongs to (it stays in flight). */
   progress(mappedToken: JsonRpcId): MappedRequest | undefined;
+  /** The request in flight when there is exactly one, else `undefined`. */
+  sole(): MappedRequest | undefined;
   /** Forgets everything (the pipe ended). */
   clear(): void;
   /** Requests in flight. */
@@ -105,6 +107,7 @@ export function createIdMapper(options: IdMapperOptions = {}): IdMapper {
     },
     progress: (mappedToken) =>
       typeof mappedToken === 'string' ? byMapped.get(mappedToken) : undefined,
+    sole: () => (byMapped.size === 1 ? byMapped.values().next().value : undefined),
     clear() {
       byMapped.clear();
       byOriginal.clear();

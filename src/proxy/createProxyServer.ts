@@ -24,15 +24,10 @@ import type { ListeningAddress, ServerCloseOptions } from '../server/createStrea
 import type { ServerSession } from '../server/ServerSession.js';
 import type { StreamableHttpServerOptions } from '../server/StreamableHttpServerOptions.js';
 import type { Transport } from '../transports/transport.js';
+import { createProxyEventStore } from './createProxyEventStore.js';
 import { pipeTransports } from './pipeTransports.js';
 import type { PipeEvent, PipeTransportsOptions } from './pipeTransports.js';
 import { createResponseTracker } from './trackResponses.js';
-
-/**
- * Events kept per session for resumption in a proxy (the server's default is 1000): a proxy
- * relays bursts, and what it keeps per session is what its memory holds per slow client.
- */
-export const DEFAULT_PROXY_EVENT_STORE_CAPACITY = 32;
 
 /**
  * How a proxy answers requests unless told otherwise: a JSON body when the upstream's
@@ -45,11 +40,19 @@ export const DEFAULT_PROXY_RESPONSE_MODE = 'auto';
 
 /**
  * Options shared by the proxies that serve Streamable HTTP (`proxyStdio`, `proxyUpstream`).
- * The server's options, with two other defaults: `responseMode` is
- * {@link DEFAULT_PROXY_RESPONSE_MODE} and `eventStoreCapacity`
- * {@link DEFAULT_PROXY_EVENT_STORE_CAPACITY}.
+ *
+ * Unlike the server's, the proxy's default `eventStore` is {@link createProxyEventStore}: a
+ * proxy relays bursts, and what it keeps per session is what its memory holds per slow client.
+ * `eventStoreCapacity` (default 32 here, not 1000) and `eventStoreMaxBytes` bound it.
+ * `responseMode` defaults to {@link DEFAULT_PROXY_RESPONSE_MODE}.
  */
 export interface ProxyServerOptions extends StreamableHttpServerOptions {
+  /**
+   * Bytes of messages kept per session for resumption (with at most `eventStoreCapacity`
+   * events), when `eventStore` is not given.
+   * @default 512 * 1024 (512 KiB)
+   */
+  readonly eventStoreMaxBytes?: number;
   /** Where `GET` answers the health status; `null` turns it off. @default '/healthz' */
   readonly healthPath?: string | null;
   /** Limits of each session's pipe (see {@link pipeTransports}). */
@@ -122,13 +125,26 @@ export function createProxyServer(
   options: ProxyServerOptions,
   connect: (session: ServerSession) => SessionUpstream,
 ): McpProxy {
-  const { healthPath = '/healthz', onEvent, pipe, staticFiles = {}, ...serverOptions } = options;
+  const {
+    healthPath = '/healthz',
+    onEvent,
+    pipe,
+    staticFiles = {},
+    eventStoreCapacity,
+    eventStoreMaxBytes,
+    ...serverOptions
+  } = options;
   const scheduler = options.scheduler ?? asyncScheduler;
   const startedAt = scheduler.now();
   const server = createStreamableHttpServer({
     ...serverOptions,
-    eventStoreCapacity: options.eventStoreCapacity ?? DEFAULT_PROXY_EVENT_STORE_CAPACITY,
     responseMode: options.responseMode ?? DEFAULT_PROXY_RESPONSE_MODE,
+    eventStore:
+      options.eventStore ??
+      createProxyEventStore({
+        capacityPerSession: eventStoreCapacity,
+        maxBytesPerSession: eventStoreMaxBytes,
+      }),
   });
   const tracker = createResponseTracker();
   const mcpHandle = tracker.wrap(server.handle);

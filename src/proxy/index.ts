@@ -13,7 +13,7 @@ export { translateMessage, PROXY_BUSY_CODE } from './translateMessage.js';
 export type { Translation } from './translateMessage.js';
 export { createResponseTracker } from './trackResponses.js';
 export type { ResponseTracker } from './trackResponses.js';
-export { createProxyServer } from './createProxyServer.js';
+export { createProxyServer, DEFAULT_PROXY_RESPONSE_MODE } from './createProxyServer.js';
 export type {
   McpProxy,
   ProxyEvent,
@@ -22,6 +22,12 @@ export type {
   SessionUpstream,
   StaticFile,
 } from './createProxyServer.js';
+export {
+  createProxyEventStore,
+  DEFAULT_PROXY_EVENT_STORE_BYTES,
+  DEFAULT_PROXY_EVENT_STORE_CAPACITY,
+} from './createProxyEventStore.js';
+export type { ProxyEventStoreOptions } from './createProxyEventStore.js';
 export { proxyStdio } from './proxyStdio.js';
 export type { ProxyStdioOptions } from './proxyStdio.js';
 export { proxyUpstream } from './proxyUpstream.js';

@@ -3,7 +3,7 @@ import type { Observable, ObservableInput } from 'rxjs';
 import { boundedBuffer } from '../../operators/boundedBuffer.js';
 import type { Valve } from '../../operators/valve.js';
 import { RxMcpError } from '../errors.js';
-import type { JsonRpcMessage } from '../jsonrpc/types.js';
+import type { JsonRpcId, JsonRpcMessage } from '../jsonrpc/types.js';
 import { errorResponseFor } from '../transports/http/errorResponseFor.js';
 import type { Transport } from '../transports/transport.js';
 import { createIdMapper } from './createIdMapper.js';
@@ -15,6 +15,21 @@ import { translateMessage } from './translateMessage.js';
  * JSON-RPC line (`{"jsonrpc":"2.0","method":"x"}` and a newline, 31 bytes).
  */
 const CHUNK_SLACK_MESSAGES = Math.ceil((64 * 1024) / 31);
+
+/**
+ * The receiver's request a message relates to when nothing in it says so: its only request in
+ * flight. A stdio server does not say which client request its sampling or elicitation request
+ * or its log notification belongs to; when exactly one client request is in flight it can only
+ * be that one, and the server transport then sends it on that request's SSE stream, where a
+ * client that opened no GET stream still receives it. Responses carry their own id.
+ *
+ * [spec 2025-11-25 basic_transports] The server MAY send JSON-RPC requests and notifications
+ * before sending the JSON-RPC response. These messages SHOULD relate to the originating
+ * client request.
+ */
+function soleRelated(message: JsonRpcMessage, receiverRequests: IdMapper): JsonRpcId | undefined {
+  return 'method' in message ? receiverRequests.sole()?.originalId : undefined;
+}
 
 /** Which way a message was going. */
 export type PipeDirection = 'downstream-to-upstream' | 'upstream-to-downstream';
@@ -128,12 +143,13 @@ export function pipeTransports(
       const deliver = (message: JsonRpcMessage): Observable<unknown> =>
         defer(() => {
           const translation = translateMessage(message, own, peer);
-          const { forward, reply, relatedRequestId } = translation;
+          const { forward, reply } = translation;
           if (reply !== undefined) {
             options.onEvent?.({ type: 'refused', direction, message });
             return source.send(reply).pipe(catchError(() => EMPTY));
           }
           if (forward === undefined) return EMPTY;
+          const relatedRequestId = translation.relatedRequestId ?? soleRelated(forward, peer);
           const sent$ = target.send(
             forward,
             relatedRequestId === undefined ? undefined : { relatedRequestId },
@@ -161,9 +177,10 @@ export function pipeTransports(
           ignoreElements(),
         );
       }
-      // A valve stops the source between reads, not between messages: the lines of the chunk
-      // read last (at most one pipe read, 64 KiB) still arrive after the pause. So pause at
-      // `pauseAt` and keep room for one chunk of the smallest messages beyond it.
+      // A valve may stop its source between reads, not between messages: the lines of the
+      // chunk read last (at most one pipe read, 64 KiB) may still arrive after the pause. So
+      // pause at `pauseAt` and keep room for one chunk of the smallest messages beyond it. (A
+      // stdio transport stops between lines: see `holdLinesWhilePaused`.)
       const resumeAt = Math.floor(pauseAt / 2);
       return source.messages$.pipe(
         boundedBuffer({

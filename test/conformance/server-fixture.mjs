@@ -5,8 +5,11 @@
 // the suite judges is the transport: sessions, SSE streams, routing, resumption, DNS rebinding.
 //
 //   node test/conformance/server-fixture.mjs [port]     serves until SIGINT/SIGTERM
+//   node test/conformance/server-fixture.mjs --stdio    one McpServer on stdin/stdout (rxmcp's
+//                                                       stdioServerTransport), until stdin ends
 //
-// run-server.mjs imports startConformanceServer() instead. Plain ESM, any Node >= 20.
+// run-server.mjs imports startConformanceServer() instead; run-proxy.mjs runs the `--stdio`
+// form behind `rxmcp proxy`. Plain ESM, any Node >= 20.
 //
 // rxmcp comes from the built library: RXMCP_ENTRY (a path or file: URL to dist/esm/src/index.js
 // or any file next to it) or, by default, ../../dist/esm/src/. The SDK and zod are the
@@ -51,7 +54,7 @@ const JSON_SCHEMA_2020_12_INPUT = {
   additionalProperties: false,
 };
 
-/** The rxmcp build under test: `{ createStreamableHttpServer, toSdkTransport }`. */
+/** The rxmcp build under test: `{ createStreamableHttpServer, stdioServerTransport, toSdkTransport }`. */
 export async function loadRxmcp(entry = process.env.RXMCP_ENTRY) {
   const base = entry ? new URL('.', toUrl(entry)) : new URL('../../dist/esm/src/', import.meta.url);
   const [node, sdk] = await Promise.all([
@@ -60,6 +63,7 @@ export async function loadRxmcp(entry = process.env.RXMCP_ENTRY) {
   ]);
   return {
     createStreamableHttpServer: node.createStreamableHttpServer,
+    stdioServerTransport: node.stdioServerTransport,
     toSdkTransport: sdk.toSdkTransport,
   };
 }
@@ -101,8 +105,21 @@ export async function startConformanceServer({ port = 0, entry, serverOptions = 
 }
 
 /**
+ * Serves one McpServer on this process's stdin and stdout, as a stdio MCP server does (the
+ * proxy starts one per session). Resolves once the transport is open; the process exits when
+ * stdin ends. stdout carries MCP messages only: diagnostics go to stderr.
+ */
+export async function serveConformanceStdio({ entry } = {}) {
+  const { stdioServerTransport, toSdkTransport } = await loadRxmcp(entry);
+  const mcp = createConformanceMcpServer(undefined);
+  await mcp.connect(toSdkTransport(stdioServerTransport()));
+  return mcp;
+}
+
+/**
  * One SDK McpServer for one rxmcp session: everything the conformance server scenarios call.
- * `session` is the rxmcp ServerSession (for `closeStream`, SEP-1699).
+ * `session` is the rxmcp ServerSession (for `closeStream`, SEP-1699); over stdio there is none,
+ * and `test_reconnection` answers on the request's stream (the suite reports that as INFO).
  */
 export function createConformanceMcpServer(session) {
   const mcp = new McpServer(
@@ -206,7 +223,7 @@ function registerTools(mcp, session) {
     'test_reconnection',
     'Closes its stream mid-call; the result comes on resume',
     async (_args, extra) => {
-      session.closeStream(extra.requestId);
+      session?.closeStream(extra.requestId);
       await sleep(100);
       return text(
         'Reconnection test completed successfully. If you received this, the client properly ' +
@@ -486,7 +503,16 @@ function toUrl(pathOrUrl) {
   return /^file:/.test(pathOrUrl) ? pathOrUrl : pathToFileURL(resolve(pathOrUrl)).href;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (
+  process.argv[1] &&
+  resolve(process.argv[1]) === fileURLToPath(import.meta.url) &&
+  process.argv[2] === '--stdio'
+) {
+  await serveConformanceStdio().catch((error) => {
+    console.error(`server-fixture: could not serve on stdio: ${error.message}`);
+    process.exit(1);
+  });
+} else if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const port = Number(process.argv[2] ?? 0);
   const fixture = await startConformanceServer({ port });
   console.log(`rxmcp conformance server on ${fixture.url}`);

@@ -1,6 +1,6 @@
-// What the client and server conformance runners share: finding the Node 22 binary that
-// `npm ci` in this folder installed, running the suite's CLI and collecting its output, and
-// failing loudly.
+// What the conformance runners share: finding the Node 22 binary that `npm ci` in this folder
+// installed, running the suite's CLI and collecting its output, judging each server scenario
+// by the checks.json it saved, and failing loudly.
 import { Buffer } from 'node:buffer';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -119,4 +119,118 @@ export function nodeVersion(label, path) {
   } catch (error) {
     return fail(label, `${path} --version failed: ${error.message}`);
   }
+}
+
+/** The whole server suite (32 scenarios take a few seconds); the runner is killed after this. */
+const SERVER_SUITE_TIMEOUT_MS = 300_000;
+
+/**
+ * Runs the suite's server scenarios against `url`: `--suite all`, or each of `only` with
+ * `--scenario`. Prints one verdict per scenario (see {@link judgeScenario}) and, on any
+ * trouble or with `RXMCP_CONFORMANCE_VERBOSE=1`, the runner's whole output. Resolves with the
+ * outcomes and whether every runner exited cleanly having run something.
+ */
+export async function runServerSuite(label, { node22, cli, url, only = [], resultsRoot }) {
+  const outcomes = [];
+  let runnerOk = true;
+  const runs =
+    only.length > 0 ? only.map((scenario) => ['--scenario', scenario]) : [['--suite', 'all']];
+  for (const selection of runs) {
+    const started = Date.now();
+    const run = await spawnCollect(
+      node22,
+      [cli, 'server', '--url', url, ...selection, '--output-dir', resultsRoot],
+      { cwd: here, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+      SERVER_SUITE_TIMEOUT_MS,
+    );
+    const scenarios = scenariosOf(run.output, selection);
+    for (const scenario of scenarios) outcomes.push(judgeScenario(scenario));
+    const problems = [];
+    if (run.timedOut) {
+      problems.push(`the runner took longer than ${SERVER_SUITE_TIMEOUT_MS / 1000} s`);
+    }
+    if (run.code !== 0) problems.push(`the runner exited with ${run.signal ?? run.code}`);
+    if (scenarios.length === 0) problems.push('the runner ran no scenario');
+    if (problems.length > 0) {
+      runnerOk = false;
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(`FAIL ${label} ${selection.join(' ')} (${seconds} s)`);
+      for (const problem of problems) console.log(`  - ${problem}`);
+    }
+    const verbose = process.env.RXMCP_CONFORMANCE_VERBOSE === '1';
+    if (problems.length > 0 || outcomes.some((outcome) => !outcome.ok) || verbose) {
+      console.log(indent(run.output.trimEnd()));
+    }
+  }
+  return { outcomes, runnerOk };
+}
+
+/** Prints the total line of a {@link runServerSuite} run; returns the exit code it deserves. */
+export function summarise(label, { outcomes, runnerOk }) {
+  const passed = outcomes.filter((outcome) => outcome.ok).length;
+  const checks = outcomes.reduce((sum, outcome) => sum + outcome.succeeded, 0);
+  const warnings = outcomes.reduce((sum, outcome) => sum + outcome.warnings, 0);
+  console.log(
+    `${label}: ${passed}/${outcomes.length} scenarios passed, ${checks} checks, ` +
+      `${warnings} warning${warnings === 1 ? '' : 's'}`,
+  );
+  return runnerOk && outcomes.length > 0 && passed === outcomes.length ? 0 : 1;
+}
+
+/**
+ * The scenarios the runner ran and where it saved each one's checks.json, from its output:
+ * `Running client scenario '<name>'`, then `Results saved to <dir>`. A scenario the suite
+ * announced but never started is reported as one that did not finish.
+ */
+function scenariosOf(output, selection) {
+  const scenarios = [];
+  for (const line of output.split('\n')) {
+    const started = /^Running client scenario '([^']+)'/.exec(line);
+    if (started) scenarios.push({ name: started[1], dir: undefined });
+    const saved = /^Results saved to (.+)$/.exec(line.trim());
+    if (saved && scenarios.length > 0) scenarios[scenarios.length - 1].dir = saved[1].trim();
+  }
+  const announced = /Running \w+ suite \((\d+) scenarios\)/.exec(output);
+  if (announced && Number(announced[1]) !== scenarios.length) {
+    scenarios.push({
+      name: `(${Number(announced[1]) - scenarios.length} scenarios announced, never started)`,
+      dir: undefined,
+    });
+  }
+  if (scenarios.length === 0 && selection[0] === '--scenario') {
+    scenarios.push({ name: selection[1], dir: undefined });
+  }
+  return scenarios;
+}
+
+/** One scenario's verdict from its checks.json: any FAILURE or WARNING fails it. */
+function judgeScenario({ name, dir }) {
+  const problems = [];
+  let checks = [];
+  if (!dir || !existsSync(join(dir, 'checks.json'))) {
+    problems.push('no checks.json: the scenario did not finish');
+  } else {
+    try {
+      checks = JSON.parse(readFileSync(join(dir, 'checks.json'), 'utf8'));
+      if (!Array.isArray(checks)) throw new Error('not an array');
+    } catch (error) {
+      problems.push(`unreadable ${join(dir, 'checks.json')}: ${error.message}`);
+      checks = [];
+    }
+  }
+  const count = (status) => checks.filter((check) => check.status === status).length;
+  const [succeeded, failed, warnings] = [count('SUCCESS'), count('FAILURE'), count('WARNING')];
+  if (dir && checks.length > 0 && succeeded === 0) problems.push('no check succeeded');
+  for (const check of checks) {
+    if (check.status === 'FAILURE' || check.status === 'WARNING') {
+      problems.push(`${check.status} ${check.name}: ${check.errorMessage ?? check.description}`);
+    }
+  }
+  const ok = problems.length === 0;
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'} ${name}: ${succeeded} passed, ${failed} failed, ` +
+      `${warnings} warning${warnings === 1 ? '' : 's'}`,
+  );
+  for (const problem of problems) console.log(`  - ${problem}`);
+  return { ok, succeeded, warnings };
 }

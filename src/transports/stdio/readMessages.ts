@@ -1,10 +1,11 @@
-import { Observable } from 'rxjs';
+import { Observable, identity } from 'rxjs';
 import { fromReadable } from '../../../operators/fromReadable.js';
 import type { ReadableLike } from '../../../operators/fromReadable.js';
 import type { Valve } from '../../../operators/valve.js';
 import { decode } from '../../jsonrpc/decode.js';
 import type { JsonRpcDecodeError } from '../../jsonrpc/JsonRpcDecodeError.js';
 import { ndjsonFrames } from '../../jsonrpc/ndjsonFrames.js';
+import { holdLinesWhilePaused } from './holdLinesWhilePaused.js';
 import type { JsonRpcBatch, JsonRpcMessage, JsonRpcPayload } from '../../jsonrpc/types.js';
 
 /** Options of {@link readMessages}. */
@@ -22,7 +23,8 @@ export interface ReadMessagesOptions {
    */
   readonly allowBatch?: boolean;
   /**
-   * Flow control: while paused, the stream is paused and its writer blocks on the full pipe.
+   * Flow control: while paused, the stream is paused and its writer blocks on the full pipe,
+   * and no further line of the chunk read last is decoded (see `holdLinesWhilePaused`).
    * @default none: the stream is read as fast as it produces
    */
   readonly valve?: Valve;
@@ -66,7 +68,7 @@ export function readMessages(
   const frames = ndjsonFrames({ maxMessageBytes: options.maxMessageBytes });
   return new Observable<JsonRpcMessage>((subscriber) =>
     fromReadable<Uint8Array>(readable, { valve, destroyOnUnsubscribe: false })
-      .pipe(frames)
+      .pipe(valve === undefined ? identity : holdLinesWhilePaused(valve), frames)
       .subscribe({
         next: (line) => {
           const decoded = decode(line, { allowBatch });

@@ -94,6 +94,15 @@ export async function spawnCli(
 
 /** The resident set size of a process, in MiB, from /proc. */
 export function rssMiB(pid: number): number {
+  return statusKiB(pid, 'VmRSS') / 1024;
+}
+
+/** The highest resident set size a process has had so far (the kernel's VmHWM), in MiB. */
+export function peakRssMiB(pid: number): number {
+  return statusKiB(pid, 'VmHWM') / 1024;
+}
+
+function statusKiB(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
 }
