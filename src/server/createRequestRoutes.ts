@@ -22,37 +22,43 @@ export interface RequestRoutes {
 
 /** Creates an empty {@link RequestRoutes}. */
 export function createRequestRoutes(): RequestRoutes {
-  const byId = new Map<string, { streamId: string; token?: string }>();
-  const byToken = new Map<string, string>();
+  // Created on first use and dropped when empty: most sessions sit idle with no request
+  // open, and an empty Map still costs ~0.2 KB.
+  let byId: Map<string, { streamId: string; token?: string }> | undefined;
+  let byToken: Map<string, string> | undefined;
   return {
     register(request, streamId) {
       const meta = (request.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
       const token = keyOf(meta?.progressToken);
-      byId.set(
+      (byId ??= new Map()).set(
         keyOf(request.id) as string,
         token === undefined ? { streamId } : { streamId, token },
       );
-      if (token !== undefined) byToken.set(token, streamId);
+      if (token !== undefined) (byToken ??= new Map()).set(token, streamId);
     },
-    streamOf: (id) => byId.get(keyOf(id) as string)?.streamId,
+    streamOf: (id) => byId?.get(keyOf(id) as string)?.streamId,
     relatedStreamOf(message, relatedRequestId) {
       if (relatedRequestId !== undefined)
-        return byId.get(keyOf(relatedRequestId) as string)?.streamId;
+        return byId?.get(keyOf(relatedRequestId) as string)?.streamId;
       const params = (message as { params?: { progressToken?: unknown } }).params;
       const token = keyOf(params?.progressToken);
-      return token === undefined ? undefined : byToken.get(token);
+      return token === undefined ? undefined : byToken?.get(token);
     },
     settle(id) {
       const key = keyOf(id) as string;
-      const route = byId.get(key);
-      if (route === undefined) return undefined;
+      const route = byId?.get(key);
+      if (byId === undefined || route === undefined) return undefined;
       byId.delete(key);
-      if (route.token !== undefined) byToken.delete(route.token);
+      if (byId.size === 0) byId = undefined;
+      if (route.token !== undefined && byToken !== undefined) {
+        byToken.delete(route.token);
+        if (byToken.size === 0) byToken = undefined;
+      }
       return route.streamId;
     },
     clear() {
-      byId.clear();
-      byToken.clear();
+      byId = undefined;
+      byToken = undefined;
     },
   };
 }
