@@ -1,16 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import {
-  BehaviorSubject,
-  EMPTY,
-  NEVER,
-  Observable,
-  Subject,
-  defer,
-  share,
-  switchMap,
-  timer,
-} from 'rxjs';
-import type { Subscriber } from 'rxjs';
+import { BehaviorSubject, EMPTY, Observable, Subject, defer, share, timer } from 'rxjs';
+import type { Subscriber, Subscription } from 'rxjs';
 import { RxMcpError } from '../errors.js';
 import type { KeepAlive } from './createKeepAlive.js';
 import { isResponse } from '../jsonrpc/typeGuards.js';
@@ -75,7 +65,6 @@ export function createServerSession(
   const streams = new Map<string, LogicalStream>();
   const routes = createRequestRoutes();
   const inbox: JsonRpcMessage[] = [];
-  const activity = new Subject<void>();
   let receiver: Subscriber<JsonRpcMessage> | undefined;
   let seq = 0;
   let streamCount = 0;
@@ -106,7 +95,7 @@ export function createServerSession(
     release: () => void,
   ): void => {
     connections++;
-    activity.next();
+    restartIdleCountdown();
     serveSseConnection({
       sessionId: id,
       streamId,
@@ -120,7 +109,7 @@ export function createServerSession(
         if (slow) stats.slowClientDisconnects++;
         release();
         connections--;
-        activity.next();
+        restartIdleCountdown();
       },
     });
   };
@@ -186,7 +175,7 @@ export function createServerSession(
   const end = (): void => {
     if (handle.ended) return;
     handle.ended = true;
-    idleExpiry.unsubscribe();
+    idleExpiry?.unsubscribe();
     for (const stream of [...streams.values()]) {
       stream.abandon?.();
       endStream(stream);
@@ -202,13 +191,18 @@ export function createServerSession(
   };
 
   // [spec 2025-11-25 transports] The server MAY terminate the session at any time
-  // Idle: no request for sessionIdleTimeoutMs while no stream is open.
-  const idleExpiry = activity
-    .pipe(
-      switchMap(() => (connections > 0 ? NEVER : timer(options.sessionIdleTimeoutMs, scheduler))),
-    )
-    .subscribe(() => end());
-  activity.next();
+  // Idle: no request for sessionIdleTimeoutMs while no stream is open. Each activity replaces
+  // the countdown (what `switchMap` to a `timer` does); while a stream is open there is none.
+  // Held as one Subscription rather than an `activity` Subject piped through `switchMap`:
+  // that chain stayed alive for the whole session, ~1 KB each with thousands of sessions.
+  let idleExpiry: Subscription | undefined;
+  const restartIdleCountdown = (): void => {
+    idleExpiry?.unsubscribe();
+    idleExpiry =
+      connections > 0 || handle.ended
+        ? undefined
+        : timer(options.sessionIdleTimeoutMs, scheduler).subscribe(() => end());
+  };
 
   const messages$ = new Observable<JsonRpcMessage>((subscriber) => {
     if (handle.ended) {
@@ -283,7 +277,7 @@ export function createServerSession(
       serveJsonAnswer(stream, res, id, () => {
         release();
         connections--;
-        activity.next();
+        restartIdleCountdown();
       });
     },
     attachGet(res, cursor, release) {
@@ -310,9 +304,10 @@ export function createServerSession(
       connect(stream, cursor.streamId, res, cursor.seq, release);
       return undefined;
     },
-    touch: () => activity.next(),
+    touch: restartIdleCountdown,
     end,
   };
+  restartIdleCountdown();
   return handle;
 }
 

@@ -49,7 +49,7 @@ export function serveSseConnection(spec: SseConnectionSpec): void {
   const preamble = spec.primes
     ? `id: ${formatEventId(streamId, afterSeq)}\nretry: ${options.retryMs}\ndata: \n\n`
     : undefined;
-  let connection: Subscription | undefined;
+  let connection: Subscription | undefined = undefined;
   let finished = false;
   const finish = (withRetry = false, slow = false): void => {
     if (finished) return;
