@@ -4,7 +4,7 @@
 // http-server.mjs, forked with --expose-gc); this process is the load generator (node:http
 // with keep-alive agents).
 //
-// Memory: the child's VmRSS (from /proc) after a full GC, once WARMUP sessions are open
+// Memory: the child's VmRSS (from /proc) after a full GC, once WARM_SESSIONS sessions are open
 // (baseline), then with 1,000 and 10,000 more sessions each holding an open GET stream
 // (initialize, then notifications/initialized, then GET). Reported per added session above the
 // baseline, and the V8 heap per session beside it (RSS keeps pages the allocator does not give
@@ -52,7 +52,7 @@ const IN_FLIGHT = Number(process.env.BENCH_SERVER_IN_FLIGHT ?? 32);
 /** Sessions being opened at once. */
 const OPENING = 64;
 /** Sessions open before the baseline (see the head comment). */
-const WARMUP = Number(process.env.BENCH_SERVER_WARMUP ?? 1000);
+const WARM_SESSIONS = Number(process.env.BENCH_SERVER_WARMUP ?? 1000);
 /** The idle CPU window, and the streams held open during the keep-alive variant. */
 const IDLE_MS = Number(process.env.BENCH_SERVER_IDLE_MS ?? 10_000);
 const IDLE_STREAMS = 1000;
@@ -74,7 +74,7 @@ function sessionSteps() {
     .map(Number)
     .sort((a, b) => a - b);
   const limit = openFileLimit();
-  const cap = limit - OPENING - FD_RESERVE - WARMUP;
+  const cap = limit - OPENING - FD_RESERVE - WARM_SESSIONS;
   const capped = wanted.map((n) => Math.min(n, cap));
   if (capped.some((n, i) => n !== wanted[i])) {
     console.log(
@@ -272,12 +272,12 @@ async function measureMemory(contender) {
   const getAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
   const streams = [];
   try {
-    await openStreams(server.url, streams, WARMUP, postAgent, getAgent);
+    await openStreams(server.url, streams, WARM_SESSIONS, postAgent, getAgent);
     const baseline = await server.measure();
     const points = [];
     for (const target of steps) {
       const started = performance.now();
-      await openStreams(server.url, streams, WARMUP + target, postAgent, getAgent);
+      await openStreams(server.url, streams, WARM_SESSIONS + target, postAgent, getAgent);
       const openSeconds = (performance.now() - started) / 1000;
       const measured = await server.measure();
       points.push({
@@ -426,7 +426,7 @@ for (const { contender, memory, rps, rates, idleCpu: idle, keepAliveCpu } of res
 }
 console.log(
   `\nRSS/session: (VmRSS after GC with N more sessions, each with an open GET stream, − ` +
-    `baseline with ${WARMUP} sessions open) / N; target for rxmcp: under 20 KB. Idle CPU/s: ` +
+    `baseline with ${WARM_SESSIONS} sessions open) / N; target for rxmcp: under 20 KB. Idle CPU/s: ` +
     `the server's CPU milliseconds per second over ${IDLE_MS / 1000} s with the streams open ` +
     `and no traffic (default keep-alive 15 s), and with a keep-alive comment every ` +
     `${FAST_KEEP_ALIVE_MS / 1000} s on each stream; target: ~0 when idle. Lower is better for ` +
