@@ -68,7 +68,7 @@ export function serveSseConnection(spec: SseConnectionSpec): void {
   if (stream !== undefined) stream.detach = finish;
   // A client that disconnects ends this connection, not the stream: what it misses is in the
   // store for its resume.
-  res.on('close', () => finish());
+  res.on('close', finish);
   connection = pipeEvents({
     res,
     live$: stream?.events ?? EMPTY,
