@@ -18,7 +18,10 @@ interface Stream {
 }
 
 /** A plain node:http server whose every request is an open SSE response handed to the test. */
-async function sseServer(): Promise<{ open(): Promise<Stream>; stop(): Promise<void> }> {
+async function sseServer(): Promise<{
+  open(options?: { readonly paused?: boolean }): Promise<Stream>;
+  stop(): Promise<void>;
+}> {
   const responses = new ReplaySubject<ServerResponse>();
   const server: Server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -29,7 +32,7 @@ async function sseServer(): Promise<{ open(): Promise<Stream>; stop(): Promise<v
   const { port } = server.address() as AddressInfo;
   let opened = 0;
   return {
-    async open() {
+    async open({ paused = false } = {}) {
       const read = new ReplaySubject<string>(1);
       const index = opened++;
       await new Promise<void>((resolve, reject) => {
@@ -38,6 +41,7 @@ async function sseServer(): Promise<{ open(): Promise<Stream>; stop(): Promise<v
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => read.next((body += chunk)));
           res.on('error', () => undefined);
+          if (paused) res.pause();
           resolve();
         });
         req.on('error', reject);
@@ -128,6 +132,20 @@ describe('Streamable HTTP server: the shared keep-alive tick (virtual time, real
     expect(scheduler.actions).toHaveLength(1);
     again.unsubscribe();
     expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('skips a stream whose socket is backed up: bytes are waiting, the line is not idle', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const keepAlive = createKeepAlive(100, scheduler);
+    const stream = await sse.open({ paused: true });
+    const chunk = 'x'.repeat(64 * 1024);
+    while (stream.res.write(`data: ${chunk}\n\n`));
+    expect(stream.res.writableNeedDrain).toBe(true);
+    const waiting = stream.res.writableLength;
+    const watching = keepAlive.watch(stream.res);
+    runUntil(scheduler, 300); // two ticks that would otherwise write a comment
+    expect(stream.res.writableLength).toBe(waiting);
+    watching.unsubscribe();
   });
 
   it('keepAliveMs 0: no tick at all', async () => {
