@@ -18,7 +18,8 @@
 // the SDK only: the floor sends none).
 // Throughput: tools/call `echo` over one session, IN_FLIGHT requests at once on keep-alive
 // sockets, SSE responses (the default of both), for DURATION_MS after a warm-up, in a fresh
-// child each time; ROUNDS rounds, the median reported.
+// child each time; ROUNDS rounds, the median reported, with the server's CPU time per call
+// (process.cpuUsage() of the child over the measured run / calls), steadier on a busy machine.
 //
 // Contenders (see the fixture): `node:http` (the floor: no MCP, a Map of sessions and the
 // open responses, what any server on node:http pays), `rxmcp` (the transport with a
@@ -315,7 +316,10 @@ async function measureIdleCpu(contender, keepAliveMs) {
   }
 }
 
-/** tools/call requests per second over one session, IN_FLIGHT at once. */
+/**
+ * tools/call requests per second over one session, IN_FLIGHT at once, and the server's CPU
+ * time per call (steadier than wall-clock on a busy machine).
+ */
 async function measureThroughput(contender) {
   const server = await startServer(contender);
   const agent = keepAliveAgent(IN_FLIGHT);
@@ -347,7 +351,10 @@ async function measureThroughput(contender) {
       return done / ((performance.now() - started) / 1000);
     };
     await runFor(WARMUP_MS);
-    return await runFor(DURATION_MS);
+    const cpuBefore = await server.cpu();
+    const rate = await runFor(DURATION_MS);
+    const calls = rate * (DURATION_MS / 1000);
+    return { rate, cpuMicrosPerCall: ((await server.cpu()) - cpuBefore) / calls };
   } finally {
     agent.destroy();
     await server.stop();
@@ -362,7 +369,7 @@ const ratio = (value, peer) => (peer ? `${(value / peer).toFixed(2)}x` : 'n/a');
 const results = [];
 for (const contender of CONTENDERS) {
   const memory = await measureMemory(contender);
-  results.push({ contender, memory, rates: [] });
+  results.push({ contender, memory, rates: [], cpuPerCall: [] });
   const last = memory.points[memory.points.length - 1];
   console.log(
     `${contender}: ${last.sessions} sessions opened in ${last.openSeconds.toFixed(1)} s, ` +
@@ -383,12 +390,21 @@ for (const result of results) {
 // Rounds go round-robin over the contenders, so that a noisy moment on the machine does not
 // land on one contender only; the table shows the median and the range.
 for (let round = 0; round < ROUNDS; round++) {
-  for (const result of results) result.rates.push(await measureThroughput(result.contender));
+  for (const result of results) {
+    const { rate, cpuMicrosPerCall } = await measureThroughput(result.contender);
+    result.rates.push(rate);
+    result.cpuPerCall.push(cpuMicrosPerCall);
+  }
 }
 for (const result of results) {
   result.rates.sort((a, b) => a - b);
   result.rps = result.rates[Math.floor(result.rates.length / 2)];
-  console.log(`${result.contender}: tools/call/s ${result.rates.map(Math.round).join(', ')}`);
+  result.cpuPerCall.sort((a, b) => a - b);
+  result.cpuMicrosPerCall = result.cpuPerCall[Math.floor(result.cpuPerCall.length / 2)];
+  console.log(
+    `${result.contender}: tools/call/s ${result.rates.map(Math.round).join(', ')}; server CPU ` +
+      `per call ${result.cpuPerCall.map((us) => `${Math.round(us)} µs`).join(', ')}`,
+  );
 }
 
 const sdk = results.find((result) => result.contender === 'sdk');
@@ -403,12 +419,14 @@ const header = [
   ]),
   `tools/call req/s (${IN_FLIGHT} in flight), median (range)`,
   'req/s vs sdk',
+  'server CPU/call, median',
   `idle CPU/s, ${IDLE_STREAMS.toLocaleString('en-US')} streams`,
   `idle CPU/s, ${IDLE_STREAMS.toLocaleString('en-US')} streams, keep-alive ${FAST_KEEP_ALIVE_MS / 1000} s`,
 ];
 console.log(`\n| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
-for (const { contender, memory, rps, rates, idleCpu: idle, keepAliveCpu } of results) {
+for (const result of results) {
+  const { contender, memory, rps, rates, cpuMicrosPerCall, idleCpu: idle, keepAliveCpu } = result;
   const cells = [
     contender,
     mb(memory.baseline.rssBytes),
@@ -419,6 +437,7 @@ for (const { contender, memory, rps, rates, idleCpu: idle, keepAliveCpu } of res
     ]),
     `${Math.round(rps).toLocaleString('en-US')} (${Math.round(rates[0])}–${Math.round(rates[rates.length - 1])})`,
     ratio(rps, sdk?.rps),
+    `${Math.round(cpuMicrosPerCall)} µs`,
     cpuMs(idle),
     cpuMs(keepAliveCpu),
   ];
