@@ -31,7 +31,7 @@
 // Environment: BENCH_SERVER_SESSIONS (default "1000,10000"), BENCH_SERVER_DURATION_MS (3000),
 // BENCH_SERVER_IN_FLIGHT (32), BENCH_SERVER_ROUNDS (3), BENCH_SERVER_CONTENDERS (default
 // "node:http,rxmcp,rxmcp+sdk,sdk"), BENCH_SERVER_WARMUP (1000), BENCH_SERVER_IDLE_MS (10000).
-// About 4 minutes in all with the defaults.
+// About 4 to 6 minutes in all with the defaults.
 import { Buffer } from 'node:buffer';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
