@@ -4,13 +4,22 @@
 // http-server.mjs, forked with --expose-gc); this process is the load generator (node:http
 // with keep-alive agents).
 //
-// Memory: the child's VmRSS (from /proc) after a full GC, before any session (baseline), then
-// with 1,000 and 10,000 sessions each holding an open GET stream (initialize, then
-// notifications/initialized, then GET). Reported per session above the baseline, and the V8
-// heap per session beside it (RSS keeps pages the allocator does not give back).
+// Memory: the child's VmRSS (from /proc) after a full GC, once WARM_SESSIONS sessions are open
+// (baseline), then with 1,000 and 10,000 more sessions each holding an open GET stream
+// (initialize, then notifications/initialized, then GET). Reported per added session above the
+// baseline, and the V8 heap per session beside it (RSS keeps pages the allocator does not give
+// back). The warm-up sessions stay open, so that what they leave (JIT code, a young
+// generation grown to its working size, lazily loaded modules) is in the baseline and not
+// spread over the sessions measured, and no freed page is reused by them.
+// Idle CPU: in a fresh child with IDLE_STREAMS sessions each holding an open GET stream and
+// everything settled, the child's process.cpuUsage() over IDLE_MS, as CPU milliseconds per
+// second: once with the default keep-alive (15 s for rxmcp and the SDK; the window may or may
+// not hold a tick), and once with a keep-alive comment every second on each stream (rxmcp and
+// the SDK only: the floor sends none).
 // Throughput: tools/call `echo` over one session, IN_FLIGHT requests at once on keep-alive
 // sockets, SSE responses (the default of both), for DURATION_MS after a warm-up, in a fresh
-// child each time; ROUNDS rounds, the median reported.
+// child each time; ROUNDS rounds, the median reported, with the server's CPU time per call
+// (process.cpuUsage() of the child over the measured run / calls), steadier on a busy machine.
 //
 // Contenders (see the fixture): `node:http` (the floor: no MCP, a Map of sessions and the
 // open responses, what any server on node:http pays), `rxmcp` (the transport with a
@@ -21,7 +30,8 @@
 //
 // Environment: BENCH_SERVER_SESSIONS (default "1000,10000"), BENCH_SERVER_DURATION_MS (3000),
 // BENCH_SERVER_IN_FLIGHT (32), BENCH_SERVER_ROUNDS (3), BENCH_SERVER_CONTENDERS (default
-// "node:http,rxmcp,rxmcp+sdk,sdk"). About 2.5 minutes in all with the defaults.
+// "node:http,rxmcp,rxmcp+sdk,sdk"), BENCH_SERVER_WARMUP (1000), BENCH_SERVER_IDLE_MS (10000).
+// About 4 to 6 minutes in all with the defaults.
 import { Buffer } from 'node:buffer';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -42,6 +52,15 @@ const ROUNDS = Number(process.env.BENCH_SERVER_ROUNDS ?? 3);
 const IN_FLIGHT = Number(process.env.BENCH_SERVER_IN_FLIGHT ?? 32);
 /** Sessions being opened at once. */
 const OPENING = 64;
+/** Sessions open before the baseline (see the head comment). */
+const WARM_SESSIONS = Number(process.env.BENCH_SERVER_WARMUP ?? 1000);
+/** The idle CPU window, and the streams held open during the keep-alive variant. */
+const IDLE_MS = Number(process.env.BENCH_SERVER_IDLE_MS ?? 10_000);
+const IDLE_STREAMS = 1000;
+/** Keep-alive interval of the idle CPU variant with comments firing. */
+const FAST_KEEP_ALIVE_MS = 1000;
+/** Time for the load generator's idle POST sockets to close (agent timeout 2 s) before an idle window. */
+const SETTLE_MS = 3000;
 /** File descriptors this process keeps for itself beyond one socket per session. */
 const FD_RESERVE = 256;
 const PROTOCOL_VERSION = '2025-11-25';
@@ -56,7 +75,7 @@ function sessionSteps() {
     .map(Number)
     .sort((a, b) => a - b);
   const limit = openFileLimit();
-  const cap = limit - OPENING - FD_RESERVE;
+  const cap = limit - OPENING - FD_RESERVE - WARM_SESSIONS;
   const capped = wanted.map((n) => Math.min(n, cap));
   if (capped.some((n, i) => n !== wanted[i])) {
     console.log(
@@ -76,10 +95,11 @@ function openFileLimit() {
   }
 }
 
-/** Forks one contender's server; resolves with its url, measure() and stop(). */
-async function startServer(contender) {
+/** Forks one contender's server; resolves with its url, measure(), cpu() and stop(). */
+async function startServer(contender, env = {}) {
   const child = fork(fixture, [contender], {
     execArgv: ['--expose-gc'],
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let stopping = false;
@@ -98,6 +118,11 @@ async function startServer(contender) {
       child.send({ type: 'measure' });
       const [measured] = await once(child, 'message');
       return measured;
+    },
+    cpu: async () => {
+      child.send({ type: 'cpu' });
+      const [{ userMicros, systemMicros }] = await once(child, 'message');
+      return userMicros + systemMicros;
     },
     stop: async () => {
       stopping = true;
@@ -218,33 +243,50 @@ function openGetStream(url, session, agent) {
   });
 }
 
-/** RSS and heap per session, at each step of `steps`, above the baseline. */
+/** Opens sessions with a GET stream each until `streams` holds `target`, OPENING at once. */
+async function openStreams(url, streams, target, postAgent, getAgent) {
+  let next = streams.length;
+  const worker = async () => {
+    while (next < target) {
+      next++;
+      const session = await openSession(url, postAgent);
+      streams.push(await openGetStream(url, session, getAgent));
+    }
+  };
+  await Promise.all(Array.from({ length: OPENING }, worker));
+}
+
+/** The child's CPU time over IDLE_MS once settled, in CPU milliseconds per second. */
+async function idleCpu(server) {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const before = await server.cpu();
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const usedMicros = (await server.cpu()) - before;
+  return usedMicros / 1000 / ((performance.now() - started) / 1000);
+}
+
+/** RSS and heap per session, at each step of `steps`, above the warmed-up baseline. */
 async function measureMemory(contender) {
   const server = await startServer(contender);
   const postAgent = keepAliveAgent(OPENING);
   const getAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
   const streams = [];
   try {
+    await openStreams(server.url, streams, WARM_SESSIONS, postAgent, getAgent);
     const baseline = await server.measure();
     const points = [];
     for (const target of steps) {
       const started = performance.now();
-      let next = streams.length;
-      const worker = async () => {
-        while (next < target) {
-          next++;
-          const session = await openSession(server.url, postAgent);
-          streams.push(await openGetStream(server.url, session, getAgent));
-        }
-      };
-      await Promise.all(Array.from({ length: OPENING }, worker));
+      await openStreams(server.url, streams, WARM_SESSIONS + target, postAgent, getAgent);
+      const openSeconds = (performance.now() - started) / 1000;
       const measured = await server.measure();
       points.push({
         sessions: target,
         rssBytes: measured.rssBytes,
         rssPerSession: (measured.rssBytes - baseline.rssBytes) / target,
         heapPerSession: (measured.heapUsedBytes - baseline.heapUsedBytes) / target,
-        openSeconds: (performance.now() - started) / 1000,
+        openSeconds,
       });
     }
     return { baseline, points };
@@ -256,7 +298,28 @@ async function measureMemory(contender) {
   }
 }
 
-/** tools/call requests per second over one session, IN_FLIGHT at once. */
+/** Idle CPU with IDLE_STREAMS streams open; `keepAliveMs` overrides the default 15 s. */
+async function measureIdleCpu(contender, keepAliveMs) {
+  const env = keepAliveMs === undefined ? {} : { BENCH_KEEP_ALIVE_MS: String(keepAliveMs) };
+  const server = await startServer(contender, env);
+  const postAgent = keepAliveAgent(OPENING);
+  const getAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  const streams = [];
+  try {
+    await openStreams(server.url, streams, IDLE_STREAMS, postAgent, getAgent);
+    return await idleCpu(server);
+  } finally {
+    for (const stream of streams) stream.destroy();
+    postAgent.destroy();
+    getAgent.destroy();
+    await server.stop();
+  }
+}
+
+/**
+ * tools/call requests per second over one session, IN_FLIGHT at once, and the server's CPU
+ * time per call (steadier than wall-clock on a busy machine).
+ */
 async function measureThroughput(contender) {
   const server = await startServer(contender);
   const agent = keepAliveAgent(IN_FLIGHT);
@@ -288,7 +351,10 @@ async function measureThroughput(contender) {
       return done / ((performance.now() - started) / 1000);
     };
     await runFor(WARMUP_MS);
-    return await runFor(DURATION_MS);
+    const cpuBefore = await server.cpu();
+    const rate = await runFor(DURATION_MS);
+    const calls = rate * (DURATION_MS / 1000);
+    return { rate, cpuMicrosPerCall: ((await server.cpu()) - cpuBefore) / calls };
   } finally {
     agent.destroy();
     await server.stop();
@@ -297,27 +363,48 @@ async function measureThroughput(contender) {
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const cpuMs = (ms) => (ms === undefined ? 'n/a' : `${ms.toFixed(2)} ms`);
 const ratio = (value, peer) => (peer ? `${(value / peer).toFixed(2)}x` : 'n/a');
 
 const results = [];
 for (const contender of CONTENDERS) {
   const memory = await measureMemory(contender);
-  results.push({ contender, memory, rates: [] });
+  results.push({ contender, memory, rates: [], cpuPerCall: [] });
   const last = memory.points[memory.points.length - 1];
   console.log(
     `${contender}: ${last.sessions} sessions opened in ${last.openSeconds.toFixed(1)} s, ` +
       `${kb(last.rssPerSession)} RSS per session`,
   );
 }
+for (const result of results) {
+  result.idleCpu = await measureIdleCpu(result.contender);
+  // The floor sends no keep-alive comments.
+  if (result.contender !== 'node:http') {
+    result.keepAliveCpu = await measureIdleCpu(result.contender, FAST_KEEP_ALIVE_MS);
+  }
+  console.log(
+    `${result.contender}: idle with ${IDLE_STREAMS} streams ${cpuMs(result.idleCpu)} CPU/s, ` +
+      `with a keep-alive every ${FAST_KEEP_ALIVE_MS} ms ${cpuMs(result.keepAliveCpu)} CPU/s`,
+  );
+}
 // Rounds go round-robin over the contenders, so that a noisy moment on the machine does not
 // land on one contender only; the table shows the median and the range.
 for (let round = 0; round < ROUNDS; round++) {
-  for (const result of results) result.rates.push(await measureThroughput(result.contender));
+  for (const result of results) {
+    const { rate, cpuMicrosPerCall } = await measureThroughput(result.contender);
+    result.rates.push(rate);
+    result.cpuPerCall.push(cpuMicrosPerCall);
+  }
 }
 for (const result of results) {
   result.rates.sort((a, b) => a - b);
   result.rps = result.rates[Math.floor(result.rates.length / 2)];
-  console.log(`${result.contender}: tools/call/s ${result.rates.map(Math.round).join(', ')}`);
+  result.cpuPerCall.sort((a, b) => a - b);
+  result.cpuMicrosPerCall = result.cpuPerCall[Math.floor(result.cpuPerCall.length / 2)];
+  console.log(
+    `${result.contender}: tools/call/s ${result.rates.map(Math.round).join(', ')}; server CPU ` +
+      `per call ${result.cpuPerCall.map((us) => `${Math.round(us)} µs`).join(', ')}`,
+  );
 }
 
 const sdk = results.find((result) => result.contender === 'sdk');
@@ -332,10 +419,14 @@ const header = [
   ]),
   `tools/call req/s (${IN_FLIGHT} in flight), median (range)`,
   'req/s vs sdk',
+  'server CPU/call, median',
+  `idle CPU/s, ${IDLE_STREAMS.toLocaleString('en-US')} streams`,
+  `idle CPU/s, ${IDLE_STREAMS.toLocaleString('en-US')} streams, keep-alive ${FAST_KEEP_ALIVE_MS / 1000} s`,
 ];
 console.log(`\n| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
-for (const { contender, memory, rps, rates } of results) {
+for (const result of results) {
+  const { contender, memory, rps, rates, cpuMicrosPerCall, idleCpu: idle, keepAliveCpu } = result;
   const cells = [
     contender,
     mb(memory.baseline.rssBytes),
@@ -346,11 +437,17 @@ for (const { contender, memory, rps, rates } of results) {
     ]),
     `${Math.round(rps).toLocaleString('en-US')} (${Math.round(rates[0])}–${Math.round(rates[rates.length - 1])})`,
     ratio(rps, sdk?.rps),
+    `${Math.round(cpuMicrosPerCall)} µs`,
+    cpuMs(idle),
+    cpuMs(keepAliveCpu),
   ];
   console.log(`| ${cells.join(' | ')} |`);
 }
 console.log(
-  `\nRSS/session: (VmRSS after GC with N sessions, each with an open GET stream, − baseline) / N; ` +
-    `target for rxmcp: under 20 KB. Lower is better for memory, higher for req/s. The @10,000 ` +
-    `figures are the steady ones (fixed costs such as JIT code weigh on the @1,000 ones).`,
+  `\nRSS/session: (VmRSS after GC with N more sessions, each with an open GET stream, − ` +
+    `baseline with ${WARM_SESSIONS} sessions open) / N; target for rxmcp: under 20 KB. Idle CPU/s: ` +
+    `the server's CPU milliseconds per second over ${IDLE_MS / 1000} s with the streams open ` +
+    `and no traffic (default keep-alive 15 s), and with a keep-alive comment every ` +
+    `${FAST_KEEP_ALIVE_MS / 1000} s on each stream; target: ~0 when idle. Lower is better for ` +
+    `memory and CPU, higher for req/s.`,
 );

@@ -13,8 +13,12 @@ export interface LogicalStream {
   readonly events: Subject<StoredEvent>;
   /** The last seq written on any connection of this stream: where a fresh GET goes on. */
   delivered: number;
-  /** Ends the attached connection, if any, without ending the stream. */
-  detach?: (withRetry?: boolean) => void;
+  /**
+   * Ends the attached connection without ending the stream; `undefined` while none is
+   * attached. (Set to `undefined` rather than deleted: `delete` would turn every stream
+   * object into a slower, larger dictionary.)
+   */
+  detach: ((withRetry?: boolean) => void) | undefined;
   /** For a JSON answer: writes the response. */
   answer?: (message: JsonRpcMessage) => void;
   /** For a JSON answer: the session ended first. */

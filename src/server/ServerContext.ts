@@ -1,4 +1,5 @@
 import type { Subject } from 'rxjs';
+import type { KeepAlive } from './createKeepAlive.js';
 import type { SessionHandle } from './createServerSession.js';
 import type { Slots } from './createSlots.js';
 import type { ServerSession } from './ServerSession.js';
@@ -12,4 +13,6 @@ export interface ServerContext {
   readonly sessionSlots: Slots;
   readonly streamSlots: Slots;
   readonly newSessions: Subject<ServerSession>;
+  /** The keep-alive tick shared by every SSE connection of the server. */
+  readonly keepAlive: KeepAlive;
 }

@@ -1,31 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import {
-  EMPTY,
-  NEVER,
-  Observable,
-  ReplaySubject,
-  Subject,
-  Subscription,
-  defer,
-  share,
-  startWith,
-  switchMap,
-  timer,
-} from 'rxjs';
-import type { Subscriber } from 'rxjs';
-import { RxMcpError } from '../errors.js';
-import { isResponse } from '../jsonrpc/typeGuards.js';
 import type { JsonRpcId, JsonRpcMessage, JsonRpcRequest } from '../jsonrpc/types.js';
-import type { ConnectionState } from '../sse/state.js';
-import type { StoredEvent } from './EventStore.js';
-import { formatEventId } from './eventId.js';
-import { refusal } from './HttpRefusal.js';
+import type { KeepAlive } from './createKeepAlive.js';
 import type { HttpRefusal } from './HttpRefusal.js';
-import { createRequestRoutes } from './createRequestRoutes.js';
-import type { LogicalStream } from './LogicalStream.js';
-import { serveAutoAnswer, serveJsonAnswer } from './serveJsonAnswer.js';
-import { serveSseConnection } from './serveSseConnection.js';
-import type { ServerSendOptions, ServerSession } from './ServerSession.js';
+import { SessionState } from './SessionState.js';
+import type { ServerSession } from './ServerSession.js';
 import type { ResolvedServerOptions } from './StreamableHttpServerOptions.js';
 
 /** What the HTTP handlers can do with a session besides what the application sees. */
@@ -33,7 +11,7 @@ export interface SessionHandle {
   readonly session: ServerSession;
   readonly ended: boolean;
   /** Requests received and not yet answered. */
-  readonly openRequests: number;
+  openRequests(): number;
   /** Whether a request with this id is open (received and not yet answered). */
   isOpen(id: JsonRpcId): boolean;
   /** Hands a client message to the application; `false` when the inbox is full. */
@@ -56,12 +34,6 @@ export interface SessionHandle {
   end(): void;
 }
 
-/** The id of the standalone GET stream in every session. */
-const GET_STREAM = 'g';
-// Older clients break on an event without data, so only clients on this revision or later
-// get the priming event.
-const PRIMING_SINCE = '2025-11-25';
-
 /**
  * Creates the state of one session. The HTTP handlers call the handle; the application sees
  * `handle.session`. `onEnd` runs once when the session ends, for the server to forget it.
@@ -70,279 +42,8 @@ export function createServerSession(
   id: string,
   requestedVersion: string,
   options: ResolvedServerOptions,
+  keepAlive: KeepAlive,
   onEnd: () => void,
 ): SessionHandle {
-  const { eventStore, scheduler } = options;
-  const state = new ReplaySubject<ConnectionState>(1);
-  state.next({ type: 'idle' });
-  const streams = new Map<string, LogicalStream>();
-  const routes = createRequestRoutes();
-  const inbox: JsonRpcMessage[] = [];
-  const activity = new Subject<void>();
-  const lifetime = new Subscription();
-  let receiver: Subscriber<JsonRpcMessage> | undefined;
-  let protocolVersion = requestedVersion;
-  let seq = 0;
-  let streamCount = 0;
-  let connections = 0;
-  let ended = false;
-  const stats = { slowClientDisconnects: 0, eventsSent: 0 };
-
-  const newStream = (streamId: string): LogicalStream => {
-    const stream: LogicalStream = { id: streamId, events: new Subject(), delivered: 0 };
-    streams.set(streamId, stream);
-    return stream;
-  };
-  newStream(GET_STREAM);
-
-  // Versions are dates (YYYY-MM-DD), so they compare as strings.
-  const primes = (): boolean => protocolVersion >= PRIMING_SINCE;
-
-  /** Serves one SSE connection of `stream` on `res` from `afterSeq` on. */
-  const connect = (
-    stream: LogicalStream | undefined,
-    streamId: string,
-    res: ServerResponse,
-    afterSeq: number,
-    release: () => void,
-  ): void => {
-    connections++;
-    activity.next();
-    serveSseConnection({
-      sessionId: id,
-      streamId,
-      stream,
-      res,
-      afterSeq,
-      primes: primes(),
-      options,
-      onEnd: (slow) => {
-        if (slow) stats.slowClientDisconnects++;
-        release();
-        connections--;
-        activity.next();
-      },
-    });
-  };
-
-  const emit = (stream: LogicalStream, message: JsonRpcMessage): void => {
-    const eventSeq = ++seq;
-    const event: StoredEvent = {
-      sessionId: id,
-      streamId: stream.id,
-      seq: eventSeq,
-      eventId: formatEventId(stream.id, eventSeq),
-      message,
-    };
-    stats.eventsSent++;
-    eventStore.append(event);
-    stream.events.next(event);
-  };
-
-  const endStream = (stream: LogicalStream): void => {
-    streams.delete(stream.id);
-    stream.events.complete();
-  };
-
-  const route = (message: JsonRpcMessage, related: JsonRpcId | undefined): RxMcpError | void => {
-    if (isResponse(message)) {
-      const streamId = message.id === undefined ? undefined : routes.settle(message.id);
-      const stream = streamId === undefined ? undefined : streams.get(streamId);
-      if (stream === undefined) {
-        return new RxMcpError(
-          'protocol',
-          `No open request with id ${JSON.stringify(message.id)} in session ${id}: the ` +
-            'response has nowhere to go (answered twice, or never asked?).',
-        );
-      }
-      if ('result' in message) learnVersion(message.result);
-      if (stream.answer !== undefined) {
-        stream.answer(message);
-        streams.delete(stream.id);
-        return;
-      }
-      // [spec 2025-11-25 transports] After the JSON-RPC response has been sent, the server
-      // SHOULD terminate the SSE stream.
-      emit(stream, message);
-      endStream(stream);
-      return;
-    }
-    // [spec 2025-11-25 transports] The server MAY send JSON-RPC requests and notifications
-    // before sending the JSON-RPC response. These messages SHOULD relate to the originating
-    // client request.
-    const relatedStream = routes.relatedStreamOf(message, related);
-    const target = relatedStream === undefined ? undefined : streams.get(relatedStream);
-    // Something comes before the response: an answer that could still be JSON becomes SSE.
-    target?.upgrade?.();
-    // A JSON answer carries one message only, so what relates to it goes on the GET stream.
-    emit(target !== undefined && target.answer === undefined ? target : getStream(), message);
-  };
-
-  const learnVersion = (result: unknown): void => {
-    const version = (result as { protocolVersion?: unknown } | null)?.protocolVersion;
-    if (typeof version === 'string') protocolVersion = version;
-  };
-
-  const getStream = (): LogicalStream => streams.get(GET_STREAM) ?? newStream(GET_STREAM);
-
-  const end = (): void => {
-    if (ended) return;
-    ended = true;
-    lifetime.unsubscribe();
-    for (const stream of [...streams.values()]) {
-      stream.abandon?.();
-      endStream(stream);
-    }
-    routes.clear();
-    inbox.length = 0;
-    eventStore.deleteSession(id);
-    state.next({ type: 'closed' });
-    onEnd();
-    const listening = receiver;
-    receiver = undefined;
-    listening?.complete();
-  };
-
-  // [spec 2025-11-25 transports] The server MAY terminate the session at any time
-  // Idle: no request for sessionIdleTimeoutMs while no stream is open.
-  lifetime.add(
-    activity
-      .pipe(
-        startWith(undefined),
-        switchMap(() => (connections > 0 ? NEVER : timer(options.sessionIdleTimeoutMs, scheduler))),
-      )
-      .subscribe(end),
-  );
-
-  const messages$ = new Observable<JsonRpcMessage>((subscriber) => {
-    if (ended) {
-      subscriber.complete();
-      return undefined;
-    }
-    state.next({ type: 'connecting', attempt: 0 });
-    state.next({ type: 'open' });
-    receiver = subscriber;
-    for (const message of inbox.splice(0)) subscriber.next(message);
-    return end;
-  }).pipe(share());
-
-  const closedError = (): RxMcpError =>
-    new RxMcpError('closed', `Session ${id} has ended; nothing more can be sent on it.`, {
-      retryable: false,
-    });
-
-  const session: ServerSession = {
-    id,
-    sessionId: id,
-    get protocolVersion() {
-      return protocolVersion;
-    },
-    messages$,
-    state$: state.asObservable(),
-    send: (message, sendOptions?: ServerSendOptions) =>
-      defer(() => {
-        if (ended) throw closedError();
-        const failed = route(message, sendOptions?.relatedRequestId);
-        if (failed) throw failed;
-        return EMPTY;
-      }),
-    close: () =>
-      defer(() => {
-        end();
-        return EMPTY;
-      }),
-    closeStream(requestId) {
-      const streamId = requestId === undefined ? GET_STREAM : routes.streamOf(requestId);
-      const stream = streamId === undefined ? undefined : streams.get(streamId);
-      // An answer that could still be JSON becomes SSE first: the client is told to poll.
-      stream?.upgrade?.();
-      const detach = stream?.detach;
-      detach?.(true);
-      return detach !== undefined;
-    },
-    stats,
-  };
-
-  return {
-    session,
-    get ended() {
-      return ended;
-    },
-    get openRequests() {
-      return streams.size - (streams.has(GET_STREAM) ? 1 : 0);
-    },
-    isOpen: (requestId) => routes.streamOf(requestId) !== undefined,
-    receive(message) {
-      if (receiver !== undefined) {
-        receiver.next(message);
-        return true;
-      }
-      if (inbox.length >= options.inboxCapacity) return false;
-      inbox.push(message);
-      return true;
-    },
-    openRequestStream(request, res, release) {
-      const stream = newStream(`s${++streamCount}`);
-      routes.register(request, stream.id);
-      connect(stream, stream.id, res, 0, release);
-    },
-    openJsonAnswer(request, res, release) {
-      const stream = newStream(`s${++streamCount}`);
-      routes.register(request, stream.id);
-      // A pending answer counts as an open stream: the session is not idle meanwhile.
-      connections++;
-      serveJsonAnswer(stream, res, id, () => {
-        release();
-        connections--;
-        activity.next();
-      });
-    },
-    openAutoAnswer(request, res, release) {
-      const stream = newStream(`s${++streamCount}`);
-      routes.register(request, stream.id);
-      connections++;
-      serveAutoAnswer(
-        stream,
-        res,
-        id,
-        options,
-        () => {
-          release();
-          connections--;
-          activity.next();
-        },
-        () => {
-          // The SSE connection counts itself from here on.
-          connections--;
-          connect(stream, stream.id, res, 0, release);
-        },
-      );
-    },
-    attachGet(res, cursor, release) {
-      if (cursor === undefined) {
-        const stream = getStream();
-        if (stream.detach !== undefined) {
-          return refusal(
-            409,
-            'This session already has an open GET stream; only one is allowed. Resume it ' +
-              'with Last-Event-ID, or close the other one first.',
-          );
-        }
-        connect(stream, GET_STREAM, res, stream.delivered, release);
-        return undefined;
-      }
-      // [spec 2025-11-25 transports] The server MAY use this header to replay messages that
-      // would have been sent after the last event ID, on the stream that was disconnected,
-      // and to resume the stream from that point. The server MUST NOT replay messages that
-      // would have been delivered on a different stream.
-      const stream = streams.get(cursor.streamId);
-      // A client resuming knows its previous connection is dead, even if the server has not
-      // noticed yet (a half-open socket): the new connection replaces it.
-      stream?.detach?.(false);
-      connect(stream, cursor.streamId, res, cursor.seq, release);
-      return undefined;
-    },
-    touch: () => activity.next(),
-    end,
-  };
+  return new SessionState(id, requestedVersion, options, keepAlive, onEnd);
 }

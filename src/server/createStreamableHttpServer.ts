@@ -18,6 +18,7 @@ import {
 import { RxMcpError } from '../errors.js';
 import { checkAccess } from './checkAccess.js';
 import { MCP_METHODS, addCorsHeaders, answerPreflight } from './cors.js';
+import { createKeepAlive } from './createKeepAlive.js';
 import type { SessionHandle } from './createServerSession.js';
 import { createSlots } from './createSlots.js';
 import { handleGet } from './handleGet.js';
@@ -113,6 +114,7 @@ export function createStreamableHttpServer(
     sessionSlots: createSlots(resolved.maxSessions),
     streamSlots: createSlots(resolved.maxStreams),
     newSessions: new Subject<ServerSession>(),
+    keepAlive: createKeepAlive(resolved.keepAliveMs, resolved.scheduler),
   };
   // Every response in flight, so that shutdown can wait for them and destroy the rest.
   const inFlight = new Set<ServerResponse>();

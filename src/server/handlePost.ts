@@ -108,6 +108,7 @@ function initialize(
     id,
     typeof requested === 'string' ? requested : '2025-03-26',
     context.options,
+    context.keepAlive,
     () => {
       context.sessions.delete(id);
       releaseSession();
@@ -141,7 +142,7 @@ function answer(
       { code: -32600 },
     );
   }
-  if (handle.openRequests >= context.options.maxRequestsPerSession) {
+  if (handle.openRequests() >= context.options.maxRequestsPerSession) {
     return overloaded(context, 'unanswered requests in this session');
   }
   const release = context.streamSlots.tryAcquire();

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { EMPTY, Subscription } from 'rxjs';
+import { EMPTY } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import { RxMcpError } from '../errors.js';
+import type { KeepAlive } from './createKeepAlive.js';
 import { formatEventId } from './eventId.js';
 import type { LogicalStream } from './LogicalStream.js';
 import { openSseResponse } from './openSseResponse.js';
@@ -19,6 +21,8 @@ export interface SseConnectionSpec {
   /** Whether the client takes the priming event and `retry:` (2025-11-25 or later). */
   readonly primes: boolean;
   readonly options: ResolvedServerOptions;
+  /** The server's keep-alive tick. */
+  readonly keepAlive: KeepAlive;
   /** Called once when the connection ended; `slow` when the client could not keep up. */
   readonly onEnd: (slow: boolean) => void;
 }
@@ -45,13 +49,14 @@ export function serveSseConnection(spec: SseConnectionSpec): void {
   const preamble = spec.primes
     ? `id: ${formatEventId(streamId, afterSeq)}\nretry: ${options.retryMs}\ndata: \n\n`
     : undefined;
-  const connection = new Subscription();
+  let connection: Subscription | undefined = undefined;
   let finished = false;
   const finish = (withRetry = false, slow = false): void => {
     if (finished) return;
     finished = true;
-    if (stream?.detach === finish) delete stream.detach;
-    connection.unsubscribe();
+    if (stream?.detach === finish) stream.detach = undefined;
+    // Undefined only when the pipeline ended while subscribing, and then it is closed.
+    connection?.unsubscribe();
     if (!res.writableEnded) {
       // [spec 2025-11-25 transports] If the server does close the connection prior to
       // terminating the SSE stream, it SHOULD send an SSE event with a standard retry field
@@ -61,23 +66,23 @@ export function serveSseConnection(spec: SseConnectionSpec): void {
     spec.onEnd(slow);
   };
   if (stream !== undefined) stream.detach = finish;
-  connection.add(
-    pipeEvents({
-      res,
-      live$: stream?.events ?? EMPTY,
-      replay: () => options.eventStore.replayAfter(spec.sessionId, streamId, afterSeq),
-      afterSeq,
-      ...(preamble === undefined ? {} : { preamble }),
-      keepAliveMs: options.keepAliveMs,
-      queueCapacity: options.streamQueueCapacity,
-      scheduler: options.scheduler,
-      onWritten: (written) => {
-        if (stream !== undefined) stream.delivered = Math.max(stream.delivered, written);
-      },
-    }).subscribe({
-      // At the queue limit the connection ends; the events wait in the store for a resume.
-      error: (error: unknown) => finish(false, RxMcpError.from(error).kind === 'limit'),
-      complete: () => finish(),
-    }),
-  );
+  // A client that disconnects ends this connection, not the stream: what it misses is in the
+  // store for its resume.
+  res.on('close', finish);
+  connection = pipeEvents({
+    res,
+    live$: stream?.events ?? EMPTY,
+    replay: () => options.eventStore.replayAfter(spec.sessionId, streamId, afterSeq),
+    afterSeq,
+    ...(preamble === undefined ? {} : { preamble }),
+    keepAlive: spec.keepAlive,
+    queueCapacity: options.streamQueueCapacity,
+    onWritten: (written) => {
+      if (stream !== undefined) stream.delivered = Math.max(stream.delivered, written);
+    },
+  }).subscribe({
+    // At the queue limit the connection ends; the events wait in the store for a resume.
+    error: (error: unknown) => finish(false, RxMcpError.from(error).kind === 'limit'),
+    complete: () => finish(),
+  });
 }

@@ -1,5 +1,6 @@
 import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { createKeepAlive } from '../../src/server/createKeepAlive';
 import { createServerSession } from '../../src/server/createServerSession';
 import { createSlots } from '../../src/server/createSlots';
 import { formatEventId, parseEventId } from '../../src/server/eventId';
@@ -83,10 +84,12 @@ describe('server building blocks', () => {
     const testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     testScheduler.run(({ cold, expectObservable }) => {
       let ended = 0;
+      const options = resolveServerOptions({ sessionIdleTimeoutMs: 30, scheduler: testScheduler });
       const handle = createServerSession(
         'id',
         '2025-11-25',
-        resolveServerOptions({ sessionIdleTimeoutMs: 30, scheduler: testScheduler }),
+        options,
+        createKeepAlive(options.keepAliveMs, testScheduler),
         () => ended++,
       );
       // Activity at 20 ms restarts the countdown: the session ends at 50, not 30.
