@@ -51,9 +51,22 @@ function failOnEarlyExit(child, name) {
  * `proxy listening` log line (JSON logs on stderr; at `info`, one line per session).
  */
 export async function startRxmcpProxy({ bin, server }) {
+  // With the Node flags of the bin's `#!/usr/bin/env -S node ...` line, as users run it.
+  const flags = readFileSync(bin, 'utf8').split('\n', 1)[0].split(/\s+/).slice(3);
   const child = spawn(
     process.execPath,
-    [bin, 'proxy', '--port', '0', '--log-format', 'json', '--', server.command, ...server.args],
+    [
+      ...flags,
+      bin,
+      'proxy',
+      '--port',
+      '0',
+      '--log-format',
+      'json',
+      '--',
+      server.command,
+      ...server.args,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const lines = createInterface({ input: child.stderr });

@@ -4,8 +4,8 @@
  * stdout instead of buffering: nothing is lost and its RSS stays under 100 MB. The peak is the
  * kernel's (VmHWM of the proxy process), not a sample.
  *
- * The proxy runs with `--max-semi-space-size=2`, the V8 setting docs/proxy.md recommends for
- * a memory budget. What it holds live is a few MiB (the event store is bytes in one ring per
+ * The proxy runs as `bin/rxmcp.cjs` runs it, with `--max-semi-space-size=2` from its shebang
+ * line (spawnCli reads it from there). What it holds live is a few MiB (the event store is bytes in one ring per
  * session, the child's stdout stops between lines, big SSE events are encoded straight into
  * bytes), and its peak is set by how far V8 grows the young generation for the burst's
  * garbage. With default settings it stops at 16 MiB in most runs (82-85 MiB RSS) but reached
@@ -14,7 +14,7 @@
  */
 import { resolve } from 'node:path';
 import { initialize } from './support/rawHttp';
-import { peakRssMiB, rssMiB, removeCliBundle, spawnCli } from './support/cliProcess';
+import { binNodeFlags, peakRssMiB, rssMiB, removeCliBundle, spawnCli } from './support/cliProcess';
 import type { CliProcess } from './support/cliProcess';
 
 const toolServer = resolve(__dirname, '../fixtures/proxy/tool-server.mjs');
@@ -28,9 +28,8 @@ afterEach(async () => {
 });
 
 it('keeps the proxy under 100 MB RSS while a child bursts 128 MiB to a slow client', async () => {
-  cli = await spawnCli(['proxy', '--port', '0', '--', process.execPath, toolServer], {
-    nodeFlags: ['--max-semi-space-size=2'],
-  });
+  expect(binNodeFlags).toContain('--max-semi-space-size=2');
+  cli = await spawnCli(['proxy', '--port', '0', '--', process.execPath, toolServer]);
   const [, url] = (await cli.waitFor(/url=(\S+)/)) as unknown as [string, string];
   const pid = cli.child.pid!;
   const session = await initialize(url);

@@ -7,6 +7,16 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const launcher = resolve(__dirname, '../../fixtures/proxy/rxmcp.ts');
+
+/** The Node flags `bin/rxmcp.cjs` runs with (from its `#!/usr/bin/env -S node ...` line). */
+export const binNodeFlags: readonly string[] = readFileSync(
+  resolve(__dirname, '../../../bin/rxmcp.cjs'),
+  'utf8',
+)
+  .split('\n', 1)[0]!
+  .replace(/^#!\/usr\/bin\/env -S node\s*/, '')
+  .split(/\s+/)
+  .filter((flag) => flag !== '');
 let bundled: Promise<string> | undefined;
 
 /**
@@ -47,7 +57,7 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Spawns the bundled CLI with `args`. */
+/** Spawns the bundled CLI with `args`, under the Node flags the bin runs with by default. */
 export async function spawnCli(
   args: readonly string[],
   options: {
@@ -58,7 +68,7 @@ export async function spawnCli(
 ): Promise<CliProcess> {
   const child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), await cliBundle(), ...args],
+    [...(options.nodeFlags ?? binNodeFlags), await cliBundle(), ...args],
     {
       stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
       env: options.env ?? process.env,
