@@ -11,7 +11,6 @@ import {
   closeProxy,
   demoProxy,
   describeWithChromium,
-  freePort,
   launchChromium,
   listen,
   openPage,
@@ -19,6 +18,7 @@ import {
   progressShown,
   stateIs,
 } from './support';
+import { freePort } from '../support/freePort';
 
 const ALL_STEPS = [1, 2, 3, 4, 5, 6, 7, 8];
 

@@ -90,15 +90,6 @@ export async function closeProxy(proxy: McpProxy, serving?: Subscription): Promi
   serving?.unsubscribe();
 }
 
-/** A port that was free a moment ago, for a proxy that must listen again on the same one. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 /** A static file server on 127.0.0.1 (port 0): another origin than the proxy's. */
 export interface StaticServer {
   readonly origin: string;

@@ -4,6 +4,12 @@
 // check, any warning, a scenario that produced no result, a runner that exits non-zero, or a
 // proxy that does not stop cleanly (exit code 0) on SIGTERM.
 //
+// It runs the suite twice, once per way the proxy answers requests. With `--response-mode sse`
+// every answer is an SSE stream, so every scenario is exercised. In the default mode (`auto`)
+// an answer whose response comes first is one JSON body, which the spec allows; the fixture's
+// `test_reconnection` tool answers at once over stdio, so there `server-sse-polling` only
+// notes (INFO) the JSON answer, and the verdict says it was not exercised.
+//
 //   node test/conformance/run-proxy.mjs                 every server scenario (--suite all)
 //   node test/conformance/run-proxy.mjs <scenario ...>  only those
 //
@@ -31,33 +37,59 @@ const PROXY_STOP_TIMEOUT_MS = 10_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 
+/** The proxy's answer modes to run the suite in, and what each may answer with JSON. */
+const MODES = [
+  { mode: 'sse', mayAnswerJson: new Set() },
+  { mode: 'auto', mayAnswerJson: new Set(['server-sse-polling']) },
+];
+
 async function main() {
   const only = process.argv.slice(2);
   const { node22, cli, cliVersion, entry, resultsRoot } = prepareRun(
     LABEL,
     'rxmcp-conformance-proxy-',
   );
-  const proxy = await startProxy(entry);
   console.log(
     `conformance ${cliVersion} on node ${nodeVersion(LABEL, node22)}; proxy and fixture on ` +
       `node ${process.version}; rxmcp from ${entry}`,
   );
-  console.log(`proxy at ${proxy.url} (pid ${proxy.pid}); results in ${resultsRoot}`);
+  let code = 0;
+  for (const { mode, mayAnswerJson } of MODES) {
+    const modeCode = await runInMode({
+      mode,
+      mayAnswerJson,
+      only,
+      node22,
+      cli,
+      entry,
+      resultsRoot,
+    });
+    code = Math.max(code, modeCode);
+  }
+  process.exitCode = code;
+}
 
+/** Starts the proxy in `mode`, runs the suite through it, stops it; resolves the exit code. */
+async function runInMode({ mode, mayAnswerJson, only, node22, cli, entry, resultsRoot }) {
+  const proxy = await startProxy(entry, mode);
+  console.log(
+    `proxy --response-mode ${mode} at ${proxy.url} (pid ${proxy.pid}); results in ${resultsRoot}`,
+  );
   let run;
   let stopped;
   try {
-    run = await runServerSuite('conformance proxy', {
+    run = await runServerSuite(`conformance proxy (${mode})`, {
       node22,
       cli,
       url: proxy.url,
       only,
       resultsRoot,
+      mayAnswerJson,
     });
   } finally {
     stopped = await proxy.stop();
   }
-  const code = summarise(LABEL, run);
+  const code = summarise(`${LABEL} (--response-mode ${mode})`, run);
   const proxyOk = stopped.code === 0;
   if (!proxyOk) {
     console.log(`FAIL the proxy did not stop cleanly: ${stopped.signal ?? `exit ${stopped.code}`}`);
@@ -66,15 +98,16 @@ async function main() {
     console.log('  proxy log:');
     console.log(indent(proxy.log().trimEnd()));
   }
-  process.exitCode = proxyOk ? code : 1;
+  return proxyOk ? code : 1;
 }
 
 /**
- * Starts `node bin/rxmcp.cjs proxy --port 0 -- node server-fixture.mjs --stdio` with JSON logs
+ * Starts `node bin/rxmcp.cjs proxy --port 0 --response-mode <mode> -- node server-fixture.mjs
+ * --stdio` with JSON logs
  * and resolves once its `proxy listening` line gives the URL. The child gets RXMCP_ENTRY, so it
  * runs the same build as the suite judges.
  */
-async function startProxy(entry) {
+async function startProxy(entry, mode) {
   const bin = join(repo, 'bin', 'rxmcp.cjs');
   const cjsMain = join(repo, 'dist', 'cjs', 'src', 'cli', 'main.js');
   if (!existsSync(cjsMain)) fail(LABEL, `${cjsMain} is missing. Build first: npm run build`);
@@ -86,6 +119,8 @@ async function startProxy(entry) {
     '0',
     '--log-format',
     'json',
+    '--response-mode',
+    mode,
     '--env',
     `RXMCP_ENTRY=${entry}`,
     '--',

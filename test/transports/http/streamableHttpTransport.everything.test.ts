@@ -7,7 +7,8 @@ import type { JsonRpcMessage } from '../../../src/jsonrpc/types';
 import { streamableHttpTransport } from '../../../src/transports/http/streamableHttpTransport';
 import { rawClient, resultOf } from './support/rawClient';
 import type { RawClient } from './support/rawClient';
-import { freePort, startEverything } from './support/everythingServer';
+import { freePort } from '../../support/freePort';
+import { startEverything } from './support/everythingServer';
 import type { EverythingServer } from './support/everythingServer';
 
 let server: EverythingServer | undefined;

@@ -6,8 +6,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 
 const entry = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 
@@ -15,15 +13,6 @@ export interface EverythingServer {
   readonly port: number;
   /** Stops the process and waits for its exit. */
   stop(): Promise<void>;
-}
-
-/** A port that was free a moment ago (the server binds it itself). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 export async function startEverything(
