@@ -13,16 +13,17 @@ export interface LogicalStream {
   readonly events: Subject<StoredEvent>;
   /** The last seq written on any connection of this stream: where a fresh GET goes on. */
   delivered: number;
-  /**
-   * Ends the attached connection without ending the stream; `undefined` while none is
-   * attached. (Set to `undefined` rather than deleted: `delete` would turn every stream
-   * object into a slower, larger dictionary.)
+  /*
+   * The hooks below are `undefined` while they do not apply, and are set back to `undefined`
+   * rather than deleted: `delete` would turn every stream object into a slower, larger
+   * dictionary.
    */
+  /** Ends the attached connection without ending the stream; none attached: `undefined`. */
   detach: ((withRetry?: boolean) => void) | undefined;
   /** For a JSON answer: writes the response. */
-  answer?: (message: JsonRpcMessage) => void;
+  answer: ((message: JsonRpcMessage) => void) | undefined;
   /** For a JSON answer: the session ended first. */
-  abandon?: () => void;
+  abandon: (() => void) | undefined;
   /** For an answer that may still be JSON (`responseMode: 'auto'`): turns it into SSE now. */
-  upgrade?: () => void;
+  upgrade: (() => void) | undefined;
 }

@@ -239,6 +239,9 @@ export class SessionState implements SessionHandle {
       events: new Subject(),
       delivered: 0,
       detach: undefined,
+      answer: undefined,
+      abandon: undefined,
+      upgrade: undefined,
     };
     this.streams.set(streamId, stream);
     return stream;

@@ -44,8 +44,8 @@ export function serveJsonAnswer(
   };
   return () => {
     res.off('close', done);
-    delete stream.answer;
-    delete stream.abandon;
+    stream.answer = undefined;
+    stream.abandon = undefined;
   };
 }
 
@@ -78,7 +78,7 @@ export function serveAutoAnswer(
   const deciding = new Subscription();
   const letGo = serveJsonAnswer(stream, res, sessionId, () => {
     deciding.unsubscribe();
-    delete stream.upgrade;
+    stream.upgrade = undefined;
     onJsonEnd();
   });
   const { answer, abandon } = stream;
@@ -92,7 +92,7 @@ export function serveAutoAnswer(
   };
   stream.upgrade = () => {
     deciding.unsubscribe();
-    delete stream.upgrade;
+    stream.upgrade = undefined;
     letGo();
     openSse();
   };

@@ -2,7 +2,9 @@ import type { SchedulerLike } from 'rxjs';
 import type { RetryWithJitterConfig } from '../../../operators/retryWithJitter.js';
 import type { JsonRpcDecodeError } from '../../jsonrpc/JsonRpcDecodeError.js';
 import type { JsonRpcNotification, JsonRpcRequest } from '../../jsonrpc/types.js';
+import type { EventStreamOptions } from '../../sse/eventStream.js';
 import type { FetchLike, SseHeaders } from '../../sse/types.js';
+import { isWorthReconnecting } from './httpTransportErrors.js';
 
 /**
  * What one connection of the Streamable HTTP transport knows about its MCP session. It lives
@@ -81,4 +83,30 @@ const noSession = { sessionId: undefined, protocolVersion: undefined } as const;
 export function requestSignal(context: Pick<HttpContext, 'signal'>): AbortSignal {
   const { any } = AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal };
   return typeof any === 'function' ? any.call(AbortSignal, [context.signal]) : context.signal;
+}
+
+/**
+ * The options every SSE stream of a session is read with (the GET stream and each POST's
+ * response stream): the context's limits and scheduler, reconnection when the server ends a
+ * response without ending the stream (the spec's polling), and retries only for errors worth
+ * reconnecting for, which `mayRetry` can narrow further before the caller's own
+ * `retry.shouldRetry` is asked.
+ */
+export function sessionStreamOptions(
+  context: HttpContext,
+  mayRetry: () => boolean = () => true,
+): Omit<EventStreamOptions, 'fetch'> {
+  const { retry } = context;
+  return {
+    reconnectOnEnd: true,
+    idleTimeoutMs: context.idleTimeoutMs,
+    maxBufferSize: context.maxBufferSize,
+    dedupeCapacity: context.dedupeCapacity,
+    scheduler: context.scheduler,
+    retry: {
+      ...retry,
+      shouldRetry: (error, attempt) =>
+        mayRetry() && isWorthReconnecting(error) && (retry.shouldRetry?.(error, attempt) ?? true),
+    },
+  };
 }

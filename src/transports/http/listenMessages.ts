@@ -3,13 +3,9 @@ import { RxMcpError } from '../../errors.js';
 import type { JsonRpcMessage } from '../../jsonrpc/types.js';
 import { eventStream } from '../../sse/eventStream.js';
 import type { ConnectionState } from '../../sse/state.js';
-import { sessionHeaders } from './httpContext.js';
+import { sessionHeaders, sessionStreamOptions } from './httpContext.js';
 import type { HttpContext } from './httpContext.js';
-import {
-  expiredSessionOf,
-  isWorthReconnecting,
-  sessionExpiredError,
-} from './httpTransportErrors.js';
+import { expiredSessionOf, sessionExpiredError } from './httpTransportErrors.js';
 import { sseMessages } from './sseMessages.js';
 
 /**
@@ -56,16 +52,7 @@ export function listenMessages(
           // [spec 2025-11-25 transports] If the server closes the connection without
           // terminating the stream, it SHOULD follow the same polling behavior as described
           // for POST requests: sending a retry field and allowing the client to reconnect.
-          reconnectOnEnd: true,
-          idleTimeoutMs: context.idleTimeoutMs,
-          maxBufferSize: context.maxBufferSize,
-          dedupeCapacity: context.dedupeCapacity,
-          scheduler: context.scheduler,
-          retry: {
-            ...context.retry,
-            shouldRetry: (error, attempt) =>
-              isWorthReconnecting(error) && (context.retry.shouldRetry?.(error, attempt) ?? true),
-          },
+          ...sessionStreamOptions(context),
           onOpen: () => (renewalsWithoutOpen = 0),
         },
       );

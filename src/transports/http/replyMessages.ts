@@ -20,13 +20,9 @@ import { readBody } from '../../sse/readBody.js';
 import type { FetchLike, SseRequest, SseResponse } from '../../sse/types.js';
 import { discardBody } from './discardBody.js';
 import { errorResponseFor } from './errorResponseFor.js';
-import { sessionHeaders } from './httpContext.js';
+import { sessionHeaders, sessionStreamOptions } from './httpContext.js';
 import type { HttpContext } from './httpContext.js';
-import {
-  isWorthReconnecting,
-  streamLostError,
-  unexpectedContentTypeError,
-} from './httpTransportErrors.js';
+import { streamLostError, unexpectedContentTypeError } from './httpTransportErrors.js';
 import type { JsonRpcDecodeError } from '../../jsonrpc/JsonRpcDecodeError.js';
 import { decodedMessages, sseMessages } from './sseMessages.js';
 
@@ -155,27 +151,14 @@ function sseBody(
           headers: resumeHeaders,
           init: context.init,
         };
-  const { retry } = context;
   const stream = eventStream(request, {
     fetch: fetchOnce,
     // [spec 2025-11-25 transports] After the server has sent an SSE event with an event ID
     // to the client, the server MAY close the connection (without terminating the SSE
     // stream) at any time [...] The client SHOULD then "poll" the SSE stream by attempting
-    // to reconnect.
-    reconnectOnEnd: true,
-    idleTimeoutMs: context.idleTimeoutMs,
-    maxBufferSize: context.maxBufferSize,
-    dedupeCapacity: context.dedupeCapacity,
-    scheduler: context.scheduler,
-    retry: {
-      ...retry,
-      // Without an event id there is nothing to resume: a GET would open a different stream,
-      // so the request is failed at once instead of reconnecting.
-      shouldRetry: (error, attempt) =>
-        stream.lastEventId !== undefined &&
-        isWorthReconnecting(error) &&
-        (retry.shouldRetry?.(error, attempt) ?? true),
-    },
+    // to reconnect. Without an event id there is nothing to resume: a GET would open a different stream,
+    // so the request is failed at once instead of reconnecting.
+    ...sessionStreamOptions(context, () => stream.lastEventId !== undefined),
   });
   let answered = requestId === undefined;
   return concat(

@@ -17,6 +17,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { untilTrue } from '../../support/whenChanged';
 
 /** One event of the log. */
 export interface LogEvent {
@@ -222,16 +223,7 @@ export async function startSseServer(options: SseServerOptions = {}): Promise<Ss
       return blockedWrites;
     },
     changes,
-    until: (condition) =>
-      new Promise<void>((resolve) => {
-        if (condition()) return resolve();
-        const check = (): void => {
-          if (!condition()) return;
-          changes.off('change', check);
-          resolve();
-        };
-        changes.on('change', check);
-      }),
+    until: (condition) => untilTrue(changes, condition),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -9,6 +9,7 @@ import { RxMcpError } from '../../../../src/errors';
 import type { JsonRpcMessage, JsonRpcResponse } from '../../../../src/jsonrpc/types';
 import type { ConnectionState } from '../../../../src/sse/state';
 import type { Transport } from '../../../../src/transports/transport';
+import { untilFound } from '../../../support/whenChanged';
 
 export const PROTOCOL_VERSION = '2025-11-25';
 
@@ -54,17 +55,7 @@ export function rawClient(transport: Transport): RawClient {
     },
   });
 
-  const until = <T>(find: () => T | undefined): Promise<T> =>
-    new Promise((resolve) => {
-      const check = (): void => {
-        const found = find();
-        if (found === undefined) return;
-        changes.off('change', check);
-        resolve(found);
-      };
-      changes.on('change', check);
-      check();
-    });
+  const until = <T>(find: () => T | undefined): Promise<T> => untilFound(changes, find);
 
   const waitFor = (predicate: (message: JsonRpcMessage) => boolean) =>
     until(() => messages.find(predicate));

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { untilTrue } from '../../../support/whenChanged';
 
 export interface Recorded {
   readonly method: string;
@@ -52,16 +53,7 @@ export async function startScriptedServer(handler: Handler): Promise<ScriptedSer
     origin,
     url: `${origin}/mcp`,
     requests,
-    until: (predicate) =>
-      new Promise((resolve) => {
-        const check = (): void => {
-          if (!predicate(requests)) return;
-          changes.off('change', check);
-          resolve();
-        };
-        changes.on('change', check);
-        check();
-      }),
+    until: (predicate) => untilTrue(changes, () => predicate(requests)),
     close: async () => {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

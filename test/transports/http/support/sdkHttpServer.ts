@@ -16,6 +16,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { untilTrue } from '../../../support/whenChanged';
 
 export interface SdkServerOptions {
   /** Keep events for resumption (and send priming events). */
@@ -177,16 +178,7 @@ export async function startSdkServer(options: SdkServerOptions = {}): Promise<Sd
     url: `http://127.0.0.1:${port}/mcp`,
     requests,
     sessions,
-    until: (predicate) =>
-      new Promise((resolve) => {
-        const check = (): void => {
-          if (!predicate(requests)) return;
-          changes.off('change', check);
-          resolve();
-        };
-        changes.on('change', check);
-        check();
-      }),
+    until: (predicate) => untilTrue(changes, () => predicate(requests)),
     openGate: () => gate.resolve(),
     gateReached: () => reached.promise,
     forgetSessions: async () => {

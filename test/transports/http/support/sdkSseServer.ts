@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { z } from 'zod';
+import { untilTrue } from '../../../support/whenChanged';
 
 export interface SdkSseServer {
   readonly url: string;
@@ -86,16 +87,7 @@ export async function startSdkSseServer(): Promise<SdkSseServer> {
     requests,
     streams,
     sessions,
-    until: (predicate) =>
-      new Promise((resolve) => {
-        const check = (): void => {
-          if (!predicate()) return;
-          changes.off('change', check);
-          resolve();
-        };
-        changes.on('change', check);
-        check();
-      }),
+    until: (predicate) => untilTrue(changes, predicate),
     gateReached: () => gateReached,
     close: async () => {
       openGate();
